@@ -1,0 +1,13 @@
+/*
+ * kube.h - the public interface of core/kube, the Kubernetes client.
+ * Other folders include this header only.
+ */
+#ifndef KUBE_H
+#define KUBE_H
+
+#include "error.h"
+#include "kube/quantity.h"
+#include "kube/kubeconfig.h"
+#include "kube/watch_stream.h"
+
+#endif

@@ -1,0 +1,3 @@
+/* kubeconfig.c - placeholder, being written. */
+#include "config.h"
+#include "kubeconfig.h"

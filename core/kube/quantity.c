@@ -1,0 +1,3 @@
+/* quantity.c - placeholder, being written. */
+#include "config.h"
+#include "quantity.h"

@@ -1,0 +1,2 @@
+libodoosaas_a_SOURCES += \
+	core/error.c core/error.h

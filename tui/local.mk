@@ -1,0 +1,5 @@
+# odoo-saas: the console and the scriptable CLI.
+bin_PROGRAMS += odoo-saas
+odoo_saas_SOURCES = tui/main.c
+odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)
