@@ -6,8 +6,10 @@
 #define KUBE_H
 
 #include "error.h"
+#include "kube/resource.h"
 #include "kube/quantity.h"
 #include "kube/kubeconfig.h"
 #include "kube/watch_stream.h"
+#include "kube/selector.h"
 
 #endif

@@ -1,0 +1,3 @@
+/* selector.c - placeholder, being written. */
+#include "config.h"
+#include "selector.h"
