@@ -9,6 +9,9 @@
 #include "kube/resource.h"
 #include "kube/quantity.h"
 #include "kube/kubeconfig.h"
+#include "kube/status.h"
+#include "kube/transport.h"
+#include "kube/rest.h"
 #include "kube/watch_stream.h"
 #include "kube/selector.h"
 

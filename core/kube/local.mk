@@ -5,6 +5,9 @@ libodoosaas_a_SOURCES += \
 	core/kube/quantity.c core/kube/quantity.h \
 	core/kube/kubeconfig.c core/kube/kubeconfig.h \
 	core/kube/watch_stream.c core/kube/watch_stream.h \
+	core/kube/status.c core/kube/status.h \
+	core/kube/transport.c core/kube/transport.h \
+	core/kube/rest.c core/kube/rest.h \
 	core/kube/selector.c core/kube/selector.h
 
 UNIT_TESTS += \
