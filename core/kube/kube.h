@@ -13,6 +13,7 @@
 #include "kube/transport.h"
 #include "kube/rest.h"
 #include "kube/watch_stream.h"
+#include "kube/watch.h"
 #include "kube/selector.h"
 
 #endif

@@ -111,27 +111,31 @@ size_t kube_resource_qualified(const struct kube_resource *r, char *buf, size_t 
 size_t kube_url_escape(const char *s, char *buf, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
+    size_t n = 0, written = 0;
+    int full = 0;
 
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (keep) {
-            if (n + 1 < len)
-                buf[n] = (char)c;
-            n++;
-        } else {
-            if (n + 3 < len) {
-                buf[n] = '%';
-                buf[n + 1] = hex[c >> 4];
-                buf[n + 2] = hex[c & 15];
+        size_t need = keep ? 1 : 3;
+        /* Never write half an escape: stop at the first piece that does not fit. */
+        if (!full && written + need < len) {
+            if (keep) {
+                buf[written] = (char)c;
+            } else {
+                buf[written] = '%';
+                buf[written + 1] = hex[c >> 4];
+                buf[written + 2] = hex[c & 15];
             }
-            n += 3;
+            written += need;
+        } else {
+            full = 1;
         }
+        n += need;
     }
     if (len)
-        buf[n < len ? n : len - 1] = '\0';
+        buf[written] = '\0';
     return n;
 }
 

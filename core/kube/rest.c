@@ -79,7 +79,7 @@ struct json_call {
 
 /* Parse a 2xx body; a body that is not JSON is an error, an empty one is
  * answered with NULL and no error (some DELETEs). */
-static struct json_object *parse_body(const struct kube_response *resp, struct os_error *err)
+struct json_object *kube_response_json(const struct kube_response *resp, struct os_error *err)
 {
     struct json_tokener *tok;
     struct json_object *obj;
@@ -107,7 +107,7 @@ static void json_done(void *ud, struct kube_response *resp)
     struct json_object *obj = NULL;
 
     if (!err.code)
-        obj = parse_body(resp, &err);
+        obj = kube_response_json(resp, &err);
     if (err.code) {
         json_object_put(obj);
         obj = NULL;
@@ -171,7 +171,7 @@ int kube_request_json(struct kube_client *c, const char *method, const char *pat
     rc = kube_client_call(c, &spec, &resp, err);
     if (rc == 0) {
         os_error_clear(err);
-        obj = parse_body(&resp, err);
+        obj = kube_response_json(&resp, err);
         if (err && err->code)
             rc = err->code;
         if (out && rc == 0)

@@ -86,6 +86,10 @@ struct kube_call *kube_get_start(struct kube_client *c, const struct kube_resour
                                  const char *ns, const char *name, kube_json_fn done,
                                  void *userdata, struct os_error *err);
 
+/* The JSON of a 2xx response body: new (caller puts it), NULL for an empty
+ * body (no error) or for a body that is not JSON (OS_ERR_PARSE). */
+struct json_object *kube_response_json(const struct kube_response *resp, struct os_error *err);
+
 /* Any request with a JSON body or none, answered with JSON: the building
  * block of the verbs above.  path includes the query. */
 int kube_request_json(struct kube_client *c, const char *method, const char *path,

@@ -464,7 +464,10 @@ struct kube_call *kube_call_start(struct kube_client *c, const struct kube_call_
         os_error_set(err, OS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (launch(call, err) < 0) {
+    if (spec->delay_ms > 0) {
+        call->state = CALL_WAITING;
+        call->due_ms = now_ms() + spec->delay_ms;
+    } else if (launch(call, err) < 0) {
         free_call(call);
         return NULL;
     }

@@ -67,6 +67,7 @@ struct kube_call_spec {
     int stream;               /* 2xx body goes to on_data; no overall timeout */
     long timeout_ms;          /* 0: the client's */
     int no_retry;
+    long delay_ms;            /* start after this long (a backoff of the caller's) */
     kube_data_fn on_data;
     kube_done_fn on_done;
     void *userdata;
