@@ -1,0 +1,9 @@
+/*
+ * cluster.h - the public interface of core/cluster.
+ */
+#ifndef CLUSTER_H
+#define CLUSTER_H
+
+#include "cluster/nodes.h"
+
+#endif
