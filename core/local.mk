@@ -1,8 +1,15 @@
 libodoosaas_a_SOURCES += \
-	core/error.c core/error.h
+	core/error.c core/error.h \
+	core/yaml_json.c core/yaml_json.h
 
 UNIT_TESTS += tests/unit/test_error
 check_PROGRAMS += tests/unit/test_error
 tests_unit_test_error_SOURCES = tests/unit/test_error.c
 tests_unit_test_error_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_error_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_yaml_json
+check_PROGRAMS += tests/unit/test_yaml_json
+tests_unit_test_yaml_json_SOURCES = tests/unit/test_yaml_json.c
+tests_unit_test_yaml_json_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_yaml_json_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -1,5 +1,9 @@
 # odoo-saas: the console and the scriptable CLI.
 bin_PROGRAMS += odoo-saas
-odoo_saas_SOURCES = tui/main.c
+odoo_saas_SOURCES = \
+	tui/main.c \
+	tui/cli.c tui/cli.h \
+	tui/table.c tui/table.h \
+	tui/cmd_nodes.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)

@@ -1,14 +1,17 @@
 /*
  * odoo-saas - the operator's console and scriptable CLI.
  *
- * With no subcommand it will open the console (its issue); with a subcommand
- * it runs that command and exits: 0 success, 1 failure, 2 usage.
+ * With no command it opens the console (its issue); with a command it runs
+ * that command and exits: 0 success, 1 failure, 2 usage.  Global options
+ * come before the command; -o may also follow it.
  */
 #include "config.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "cli.h"
 
 static void usage(FILE *out)
 {
@@ -17,36 +20,97 @@ static void usage(FILE *out)
             "\n"
             "Run an Odoo hosting platform on Kubernetes.\n"
             "\n"
+            "Commands:\n");
+    for (const struct cli_command *c = cli_commands(); c->name; c++)
+        fprintf(out, "  %-16s %s\n      %s\n", c->name, c->args, c->help);
+    fprintf(out,
+            "\n"
             "Global options:\n"
             "  --kubeconfig FILE   kubeconfig to use (default $KUBECONFIG, ~/.kube/config)\n"
             "  --context NAME      kubeconfig context (default: current-context)\n"
+            "  --config FILE       odoo-saas configuration file\n"
+            "  -o, --output FMT    table (default) or json\n"
+            "  --trace FILE        append one line per API request: method path status ms\n"
+            "  --readonly          refuse every change to the cluster\n"
             "  -h, --help          show this help\n"
-            "  -V, --version       show the version\n");
+            "  -V, --version       show the version\n"
+            "\n"
+            "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+/* Find the command named by argv[0] (and argv[1] for two-word commands).
+ * *used is how many words the name took. */
+static const struct cli_command *find_command(int argc, char **argv, int *used)
+{
+    char two[128];
+
+    if (argc >= 2) {
+        snprintf(two, sizeof(two), "%s %s", argv[0], argv[1]);
+        for (const struct cli_command *c = cli_commands(); c->name; c++)
+            if (!strcmp(c->name, two)) {
+                *used = 2;
+                return c;
+            }
+    }
+    for (const struct cli_command *c = cli_commands(); c->name; c++)
+        if (!strcmp(c->name, argv[0])) {
+            *used = 1;
+            return c;
+        }
+    return NULL;
 }
 
 int main(int argc, char **argv)
 {
+    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"output", required_argument, NULL, 'o'},
+        {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+        {"context", required_argument, NULL, OPT_CONTEXT},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"trace", required_argument, NULL, OPT_TRACE},
+        {"readonly", no_argument, NULL, OPT_READONLY},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    struct cli cli = {0};
+    const struct cli_command *cmd;
+    int c, used = 0, rc;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+hVo:", opts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            printf("odoo-saas %s\n", PACKAGE_VERSION);
-            return 0;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("odoo-saas %s\n", PACKAGE_VERSION); return 0;
+        case 'o':
+            if (cli_parse_output(&cli, optarg) < 0) {
+                fprintf(stderr, "odoo-saas: -o takes json or table, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_KUBECONFIG: cli.kubeconfig = optarg; break;
+        case OPT_CONTEXT: cli.context = optarg; break;
+        case OPT_CONFIG: cli.config_path = optarg; break;
+        case OPT_TRACE: cli.trace_path = optarg; break;
+        case OPT_READONLY: cli.readonly = 1; break;
         default:
-            fprintf(stderr, "odoo-saas: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            fprintf(stderr, "odoo-saas: unknown or incomplete option '%s' (see --help)\n",
+                    argv[optind - 1]);
             return 2;
         }
     }
-    usage(stdout);
-    return 0;
+    if (optind >= argc) {
+        fprintf(stderr, "odoo-saas: the console is not built yet; run a command (see --help)\n");
+        return 2;
+    }
+    cmd = find_command(argc - optind, argv + optind, &used);
+    if (!cmd) {
+        fprintf(stderr, "odoo-saas: unknown command '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    /* The command sees its own name as argv[0], like a program. */
+    rc = cmd->run(&cli, argc - optind - used + 1, argv + optind + used - 1);
+    cli_close(&cli);
+    return rc;
 }

@@ -1,0 +1,103 @@
+/*
+ * cli.c - shared plumbing of the scriptable CLI.
+ *
+ * Exit codes everywhere: 0 success, 1 failure (one line on stderr),
+ * 2 usage.  The connection to the cluster is made only by commands that
+ * need one, so `--help` and `tenant render` work with no kubeconfig.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+    {"nodes", "[-o json|table]",
+     "nodes with capacity, requests, usage and tenants, and the tenant spread", cmd_nodes},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *cli_commands(void)
+{
+    return commands;
+}
+
+int cli_connect(struct cli *cli, struct os_error *err)
+{
+    struct kube_config_opts kopts = {.path = cli->kubeconfig, .context = cli->context};
+    struct kube_client_opts copts = {0};
+    int rc;
+
+    if (cli->client)
+        return 0;
+    if (cli->trace_path && !cli->trace) {
+        cli->trace = fopen(cli->trace_path, "a");
+        if (!cli->trace)
+            return os_error_set(err, OS_ERR_IO, "cannot open trace file %s", cli->trace_path);
+    }
+    if ((rc = kube_config_load(&kopts, &cli->kcfg, err)) < 0)
+        return rc;
+    copts.trace = cli->trace;
+    return kube_client_new(cli->kcfg, &copts, &cli->client, err);
+}
+
+void cli_close(struct cli *cli)
+{
+    kube_client_free(cli->client);
+    kube_config_free(cli->kcfg);
+    if (cli->trace)
+        fclose(cli->trace);
+    cli->client = NULL;
+    cli->kcfg = NULL;
+    cli->trace = NULL;
+}
+
+int cli_fail(const struct os_error *err)
+{
+    fprintf(stderr, "odoo-saas: %s\n", err->message[0] ? err->message : "failed");
+    return 1;
+}
+
+int cli_failf(const char *fmt, ...)
+{
+    struct os_error err;
+    va_list ap;
+
+    va_start(ap, fmt);
+    os_error_setv(&err, OS_ERR_INVALID, fmt, ap);
+    va_end(ap);
+    return cli_fail(&err);
+}
+
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "odoo-saas %s: %s (usage: odoo-saas %s %s)\n", cmd->name, msg, cmd->name,
+            cmd->args);
+    return 2;
+}
+
+int cli_parse_output(struct cli *cli, const char *value)
+{
+    if (!strcmp(value, "json"))
+        cli->json = 1;
+    else if (!strcmp(value, "table") || !strcmp(value, "wide"))
+        cli->json = 0;
+    else
+        return -1;
+    return 0;
+}
+
+void cli_print_json(struct json_object *obj)
+{
+    puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+                                                 JSON_C_TO_STRING_SPACED |
+                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
