@@ -1,6 +1,7 @@
 libodoosaas_a_SOURCES += \
 	core/error.c core/error.h \
-	core/yaml_json.c core/yaml_json.h
+	core/yaml_json.c core/yaml_json.h \
+	core/os_config.c core/os_config.h
 
 UNIT_TESTS += tests/unit/test_error
 check_PROGRAMS += tests/unit/test_error
@@ -13,3 +14,9 @@ check_PROGRAMS += tests/unit/test_yaml_json
 tests_unit_test_yaml_json_SOURCES = tests/unit/test_yaml_json.c
 tests_unit_test_yaml_json_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_yaml_json_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_os_config
+check_PROGRAMS += tests/unit/test_os_config
+tests_unit_test_os_config_SOURCES = tests/unit/test_os_config.c
+tests_unit_test_os_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_os_config_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
