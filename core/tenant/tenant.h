@@ -1,0 +1,9 @@
+/*
+ * tenant.h - the public interface of core/tenant.
+ */
+#ifndef TENANT_H
+#define TENANT_H
+
+#include "tenant/spec.h"
+
+#endif
