@@ -1,5 +1,34 @@
-# odoo-saas-sim: a loopback Kubernetes API server stand-in.
+# odoo-saas-sim: a loopback Kubernetes API server stand-in (see sim/sim.h for
+# the module map).
 bin_PROGRAMS += odoo-saas-sim
-odoo_saas_sim_SOURCES = sim/main.c
+odoo_saas_sim_SOURCES = \
+	sim/sim.h \
+	sim/main.c \
+	sim/util.c \
+	sim/tls.c \
+	sim/kubeconfig.c \
+	sim/server.c \
+	sim/router.c \
+	sim/discovery.c \
+	sim/store.c \
+	sim/status.c \
+	sim/verbs_read.c \
+	sim/verbs_write.c \
+	sim/patch.c \
+	sim/apply.c \
+	sim/yaml_json.c \
+	sim/validate.c \
+	sim/table.c \
+	sim/watch.c \
+	sim/lifecycle.c \
+	sim/seed.c
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
-odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS)
+odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread
+
+# Integration tests: shell scripts driving a real simulator with curl and
+# kubectl.  tests/integration/sim/lib-sim.sh is their shared start/stop code.
+INTEGRATION_TESTS += \
+	tests/integration/sim/test_basics.sh
+EXTRA_DIST += tests/integration/sim/lib-sim.sh
+dist_check_SCRIPTS += \
+	tests/integration/sim/test_basics.sh

@@ -1,50 +1,254 @@
 /*
  * odoo-saas-sim - a loopback Kubernetes API server stand-in.
  *
- * Placeholder until the simulator issue lands: it parses its options and
- * answers --help and --version, so packaging and CI can rely on the binary.
+ * main() owns the one struct sim: it parses the options (one table feeds
+ * getopt and --help), makes the TLS material and the bearer token, seeds the
+ * cluster, starts the lifecycle thread and the HTTPS server, writes the
+ * kubeconfig and prints "listening on https://HOST:PORT".  Then it waits for
+ * SIGINT or SIGTERM with sigwait(): the signals are blocked before any thread
+ * starts, so no handler and no global flag are needed.  Shutdown wakes every
+ * watch stream (they end cleanly), stops the daemon and frees everything.
+ *
+ * Options accepted for phase 2 (--state, --latency-ms, --fail-rate,
+ * --seed-tenants) are validated and stored but have no effect yet.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <gnutls/gnutls.h>
+#include <sodium.h>
+
+#include "sim.h"
+
+struct opt_help {
+    const char *flags;
+    const char *text;
+};
+
+static const struct opt_help help[] = {
+    {"--listen HOST:PORT", "address to listen on (IPv4; port 0 picks a free port) [127.0.0.1:0]"},
+    {"--nodes N", "number of simulated nodes [1]"},
+    {"--kubeconfig-out PATH", "write a kubeconfig for this server (mode 0600)"},
+    {"--seed S", "seed for every random choice, for reproducible runs [1]"},
+    {"--ns-delete-delay-ms N", "how long a deleted namespace stays Terminating [2000]"},
+    {"--bookmark-interval-ms N", "interval of watch BOOKMARK events [1000]"},
+    {"--state PATH", "persist the cluster to PATH (not implemented yet)"},
+    {"--latency-ms N", "added latency per request (not implemented yet)"},
+    {"--fail-rate F", "fraction of requests answered with faults, 0..1 (not implemented yet)"},
+    {"--seed-tenants N", "create N demo tenants at start (not implemented yet)"},
+    {"-h, --help", "show this help"},
+    {"-V, --version", "show the version"},
+};
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: odoo-saas-sim --listen 127.0.0.1:0 --nodes N --kubeconfig-out PATH\n"
-            "                     [--state PATH] [--latency-ms N] [--fail-rate F]\n"
-            "\n"
-            "A simulated MicroK8s API server for the demo and the tests. Not implemented yet.\n"
-            "\n"
-            "  -h, --help       show this help\n"
-            "  -V, --version    show the version\n");
+    fprintf(out, "Usage: odoo-saas-sim --listen 127.0.0.1:0 --nodes N --kubeconfig-out PATH [--seed S]\n"
+                 "                     [--state PATH] [--latency-ms N] [--fail-rate F]\n\n"
+                 "A simulated MicroK8s API server (HTTPS, bearer token) for the demo and the tests.\n\n");
+    for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++)
+        fprintf(out, "  %-26s %s\n", help[i].flags, help[i].text);
 }
 
-int main(int argc, char **argv)
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "odoo-saas-sim: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see --help)\n");
+    return 2;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || !*s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_listen(const char *arg, struct sim_options *o)
+{
+    const char *colon = strrchr(arg, ':');
+    long port;
+    if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof(o->listen_host) ||
+        parse_long(colon + 1, 0, 65535, &port))
+        return -1;
+    snprintf(o->listen_host, sizeof(o->listen_host), "%.*s", (int)(colon - arg), arg);
+    o->port = (unsigned)port;
+    return 0;
+}
+
+enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK };
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, struct sim_options *o)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+        {"listen", required_argument, NULL, O_LISTEN}, {"nodes", required_argument, NULL, O_NODES},
+        {"kubeconfig-out", required_argument, NULL, O_KCFG}, {"seed", required_argument, NULL, O_SEED},
+        {"state", required_argument, NULL, O_STATE}, {"latency-ms", required_argument, NULL, O_LAT},
+        {"fail-rate", required_argument, NULL, O_FAIL}, {"seed-tenants", required_argument, NULL, O_TENANTS},
+        {"ns-delete-delay-ms", required_argument, NULL, O_NSDELAY},
+        {"bookmark-interval-ms", required_argument, NULL, O_BOOKMARK},
         {NULL, 0, NULL, 0},
     };
     int c;
+    long v;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            printf("odoo-saas-sim %s\n", PACKAGE_VERSION);
-            return 0;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("odoo-saas-sim %s\n", PACKAGE_VERSION); return 0;
+        case O_LISTEN:
+            if (parse_listen(optarg, o)) return bad("--listen: '%s' is not HOST:PORT", optarg);
+            break;
+        case O_NODES:
+            if (parse_long(optarg, 1, 500, &v)) return bad("--nodes: '%s' is not a number from 1 to 500", optarg);
+            o->nodes = (int)v;
+            break;
+        case O_KCFG: o->kubeconfig_out = optarg; break;
+        case O_SEED: {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 10);
+            if (errno || !*optarg || *end) return bad("--seed: '%s' is not a number", optarg);
+            break;
+        }
+        case O_STATE: o->state_path = optarg; break;
+        case O_LAT:
+            if (parse_long(optarg, 0, 60000, &v)) return bad("--latency-ms: '%s' is not a number from 0 to 60000", optarg);
+            o->latency_ms = (int)v;
+            break;
+        case O_FAIL: {
+            char *end;
+            o->fail_rate = strtod(optarg, &end);
+            if (!*optarg || *end || o->fail_rate < 0 || o->fail_rate > 1)
+                return bad("--fail-rate: '%s' is not a number from 0 to 1", optarg);
+            break;
+        }
+        case O_TENANTS:
+            if (parse_long(optarg, 0, 10000, &v)) return bad("--seed-tenants: '%s' is not a number from 0 to 10000", optarg);
+            o->seed_tenants = (int)v;
+            break;
+        case O_NSDELAY:
+            if (parse_long(optarg, 0, 3600000, &v)) return bad("--ns-delete-delay-ms: '%s' is not a number from 0 to 3600000", optarg);
+            o->ns_delete_delay_ms = (int)v;
+            break;
+        case O_BOOKMARK:
+            if (parse_long(optarg, 10, 3600000, &v)) return bad("--bookmark-interval-ms: '%s' is not a number from 10 to 3600000", optarg);
+            o->bookmark_interval_ms = (int)v;
+            break;
         default:
-            fprintf(stderr, "odoo-saas-sim: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            return 2;
+            return bad("unknown option '%s'", argv[optind - 1]);
         }
     }
-    fprintf(stderr, "odoo-saas-sim: the simulator is not implemented yet\n");
-    return 1;
+    if (optind < argc)
+        return bad("unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+static int sim_init(struct sim *s)
+{
+    pthread_condattr_t ca;
+    memset(s, 0, sizeof(*s));
+    snprintf(s->opt.listen_host, sizeof(s->opt.listen_host), "127.0.0.1");
+    s->opt.nodes = 1;
+    s->opt.seed = 1;
+    s->opt.ns_delete_delay_ms = 2000;
+    s->opt.bookmark_interval_ms = 1000;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* watch.c, lifecycle.c */
+    pthread_cond_init(&s->changed, &ca);
+    pthread_condattr_destroy(&ca);
+    return sim_store_init(&s->store);
+}
+
+static void sim_fini(struct sim *s)
+{
+    sim_lifecycle_stop(s);
+    sim_server_stop(s);
+    sim_store_free(&s->store);
+    sim_tls_free(&s->tls);
+    sodium_memzero(s->token, sizeof(s->token));
+    pthread_cond_destroy(&s->changed);
+    pthread_mutex_destroy(&s->lock);
+}
+
+static void make_token(struct sim *s)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(s->token, sizeof(s->token), raw, sizeof(raw));
+    sodium_memzero(raw, sizeof(raw));
+}
+
+/* Start everything; on error fills err. */
+static int sim_start(struct sim *s, struct os_error *err)
+{
+    s->rng = s->opt.seed;
+    s->start_ms = sim_now_ms();
+    make_token(s);
+    if (sim_tls_generate(&s->tls, err) || sim_seed(s, err) || sim_lifecycle_start(s, err) ||
+        sim_server_start(s, err))
+        return -1;
+    if (s->opt.kubeconfig_out && sim_kubeconfig_write(s, s->opt.kubeconfig_out, err))
+        return -1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct sim s;
+    struct os_error err = {0};
+    sigset_t set;
+    int sig = 0;
+
+    sim_init(&s);
+    int rc = parse_options(argc, argv, &s.opt);
+    if (rc >= 0) {
+        sim_fini(&s);
+        return rc;
+    }
+    if (sodium_init() < 0 || gnutls_global_init() < 0) {
+        fprintf(stderr, "odoo-saas-sim: cannot initialise the crypto libraries\n");
+        return 1;
+    }
+    /* Block the stop signals in every thread; main collects them below. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (sim_start(&s, &err) < 0) {
+        fprintf(stderr, "odoo-saas-sim: %s\n", err.message);
+        sim_fini(&s);
+        gnutls_global_deinit();
+        return 1;
+    }
+    printf("listening on https://%s:%u\n", s.opt.listen_host, s.port);
+    fflush(stdout);
+    while (sigwait(&set, &sig) != 0)
+        ;
+    fprintf(stderr, "odoo-saas-sim: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sim_fini(&s);
+    gnutls_global_deinit();
+    return 0;
 }

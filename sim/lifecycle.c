@@ -1,0 +1,79 @@
+/*
+ * lifecycle.c - the simulator's background thread: things that happen after
+ * a request has been answered.
+ *
+ * Phase 1 has one job: a namespace marked Terminating by DELETE is purged
+ * (its content deleted, then the namespace) once --ns-delete-delay-ms has
+ * passed.  The thread sleeps on sim->changed until the earliest deadline, so
+ * it costs nothing while idle.  Phase 2 adds its controllers (scheduler,
+ * Deployment/StatefulSet, quota, node heartbeats) to lifecycle_tick().
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include "sim.h"
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One pass (lock held).  Returns the wall-clock ms of the next deadline,
+ * or 0 when nothing is pending. */
+static int64_t lifecycle_tick(struct sim *s)
+{
+    int64_t now = sim_now_ms(), next = 0;
+    for (size_t i = 0; i < s->store.nobjs;) {
+        struct sim_object *o = s->store.objs[i];
+        if (o->purge_at_ms && o->purge_at_ms <= now) {
+            sim_namespace_purge(s, o);
+            i = 0;                      /* the array changed under us */
+            continue;
+        }
+        if (o->purge_at_ms && (!next || o->purge_at_ms < next))
+            next = o->purge_at_ms;
+        i++;
+    }
+    return next;
+}
+
+static void *lifecycle_main(void *arg)
+{
+    struct sim *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        int64_t next = lifecycle_tick(s);
+        if (!next) {
+            pthread_cond_wait(&s->changed, &s->lock);
+            continue;
+        }
+        int64_t until = mono_ms() + (next - sim_now_ms());
+        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
+        pthread_cond_timedwait(&s->changed, &s->lock, &ts);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+int sim_lifecycle_start(struct sim *s, struct os_error *err)
+{
+    if (pthread_create(&s->lifecycle, NULL, lifecycle_main, s) != 0)
+        return os_error_set(err, OS_ERR_IO, "cannot start the lifecycle thread");
+    s->lifecycle_started = 1;
+    return 0;
+}
+
+void sim_lifecycle_stop(struct sim *s)
+{
+    if (!s->lifecycle_started)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->lifecycle, NULL);
+    s->lifecycle_started = 0;
+}

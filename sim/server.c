@@ -1,0 +1,300 @@
+/*
+ * server.c - the HTTPS front door: libmicrohttpd setup, request bodies,
+ * bearer-token auth, content negotiation and dispatch to the verbs.
+ *
+ * MHD runs one thread per connection (MHD_USE_THREAD_PER_CONNECTION with an
+ * internal polling thread for accepts), TLS from the in-memory PEMs of
+ * tls.c.  A request is handled in three calls of the access handler: the
+ * first allocates a small per-request context, the middle ones append body
+ * bytes (anything past SIM_MAX_BODY is dropped and the request answered
+ * 413), the last one checks auth and headers, routes, and queues one
+ * response.  Handlers fill a struct sim_response; this file alone turns it
+ * into an MHD response, so phase-2 concerns such as latency or fault
+ * injection have one place to hook in (sim_dispatch()).
+ *
+ * Health probes and /version answer without a token, as kube-apiserver's
+ * system:public-info-viewer role allows; everything else needs
+ * "Authorization: Bearer <token>" or gets the 401 Status of the contract.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "sim.h"
+
+struct conn_ctx {
+    char *body;
+    size_t len, cap;
+    int too_large;
+};
+
+const char *sim_query(const struct sim_request *rq, const char *key)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn,
+                                       MHD_GET_ARGUMENT_KIND, key);
+}
+
+int sim_query_true(const struct sim_request *rq, const char *key)
+{
+    const char *v = sim_query(rq, key);
+    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "True"));
+}
+
+void sim_respond_json(struct sim_response *rs, int code, json_object *body)
+{
+    json_object_put(rs->body);
+    rs->code = code;
+    rs->body = body;
+}
+
+void sim_respond_status(struct sim_response *rs, json_object *status)
+{
+    json_object *c;
+    int code = json_object_object_get_ex(status, "code", &c) ? json_object_get_int(c) : 500;
+    sim_respond_json(rs, code, status);
+}
+
+void sim_add_warning(struct sim_response *rs, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    if (rs->nwarnings >= (int)(sizeof(rs->warnings) / sizeof(rs->warnings[0])))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    rs->warnings[rs->nwarnings++] = strdup(buf);
+}
+
+static void response_clear(struct sim_response *rs)
+{
+    json_object_put(rs->body);
+    free(rs->text);
+    for (int i = 0; i < rs->nwarnings; i++)
+        free(rs->warnings[i]);
+    if (rs->watch)
+        sim_watch_free(rs->watch);
+}
+
+/* 1 when the Accept header allows a JSON answer.  We only produce JSON; a
+ * client that lists protobuf or YAML alongside JSON gets JSON, and kubectl
+ * accepts JSON for protobuf requests (contract 1.1b). */
+static int accept_ok(const char *accept)
+{
+    static const char *ok[] = {"application/json", "*/*", "application/*",
+                               "application/vnd.kubernetes.protobuf", "application/yaml"};
+    if (!accept || !*accept)
+        return 1;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strstr(accept, ok[i]))
+            return 1;
+    return 0;
+}
+
+static int authorized(const struct sim_request *rq)
+{
+    const char *h = MHD_lookup_connection_value((struct MHD_Connection *)rq->conn,
+                                                MHD_HEADER_KIND, "Authorization");
+    return h && !strncmp(h, "Bearer ", 7) && !strcmp(h + 7, rq->sim->token);
+}
+
+static int public_path(const char *url)
+{
+    return !strcmp(url, "/healthz") || !strcmp(url, "/livez") || !strcmp(url, "/readyz") ||
+           !strcmp(url, "/version") || !strncmp(url, "/healthz/", 9) ||
+           !strncmp(url, "/livez/", 7) || !strncmp(url, "/readyz/", 8);
+}
+
+static void dispatch_resource(struct sim_request *rq, struct sim_response *rs)
+{
+    const struct sim_route *r = &rq->route;
+    const char *m = rq->method;
+    int is_get = !strcmp(m, "GET") || !strcmp(m, "HEAD");
+
+    if (r->res->read_only) {
+        if (!is_get)
+            sim_respond_status(rs, sim_status_method_not_allowed(r->res, m));
+        else if (r->has_name)
+            sim_metrics_get(rq, rs);
+        else if (sim_query_true(rq, "watch"))
+            sim_respond_status(rs, sim_status_method_not_allowed(r->res, "watch"));
+        else
+            sim_metrics_list(rq, rs);
+        return;
+    }
+    if (is_get && r->has_name)
+        sim_verb_get(rq, rs);
+    else if (is_get && sim_query_true(rq, "watch"))
+        sim_watch_start(rq, rs);
+    else if (is_get)
+        sim_verb_list(rq, rs);
+    else if (!strcmp(m, "POST") && !r->has_name)
+        sim_verb_create(rq, rs);
+    else if (!strcmp(m, "PUT") && r->has_name)
+        sim_verb_replace(rq, rs);
+    else if (!strcmp(m, "PATCH") && r->has_name)
+        sim_verb_patch(rq, rs);
+    else if (!strcmp(m, "DELETE") && r->has_name)
+        sim_verb_delete(rq, rs);
+    else if (!strcmp(m, "DELETE"))
+        sim_verb_delete_collection(rq, rs);
+    else
+        sim_respond_status(rs, sim_status_method_not_allowed(r->res, m));
+}
+
+/* Everything between "the request is complete" and "queue the answer". */
+static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int too_large)
+{
+    if (!public_path(rq->url) && !authorized(rq)) {
+        sim_respond_status(rs, sim_status_unauthorized());
+        return;
+    }
+    if (!accept_ok(rq->accept)) {
+        sim_respond_status(rs, sim_status(406, "NotAcceptable",
+            "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"));
+        return;
+    }
+    if (too_large) {
+        sim_respond_status(rs, sim_status(413, "RequestEntityTooLarge",
+                                          "Request entity too large: limit is 3145728"));
+        return;
+    }
+    if (sim_discovery_handle(rq, rs))
+        return;
+    if (sim_route_parse(rq->url, &rq->route) < 0) {
+        sim_respond_status(rs, sim_status_path_not_found());
+        return;
+    }
+    dispatch_resource(rq, rs);
+}
+
+static struct MHD_Response *build_response(struct sim_response *rs)
+{
+    struct MHD_Response *r;
+
+    if (rs->watch) {
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, sim_watch_read,
+                                              rs->watch, sim_watch_free);
+        rs->watch = NULL;        /* MHD owns it now */
+        if (r)
+            MHD_add_response_header(r, "Content-Type", "application/json");
+        return r;
+    }
+    if (rs->text) {
+        r = MHD_create_response_from_buffer(strlen(rs->text), rs->text, MHD_RESPMEM_MUST_FREE);
+        if (r)
+            rs->text = NULL;
+    } else {
+        const char *s = json_object_to_json_string_ext(rs->body, JSON_C_TO_STRING_PLAIN);
+        r = MHD_create_response_from_buffer(strlen(s), (void *)s, MHD_RESPMEM_MUST_COPY);
+    }
+    if (r)
+        MHD_add_response_header(r, "Content-Type",
+                                rs->content_type ? rs->content_type : "application/json");
+    for (int i = 0; r && i < rs->nwarnings; i++)
+        MHD_add_response_header(r, "Warning", rs->warnings[i]);
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    struct sim *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+
+    if (!ctx) {
+        if (!(ctx = calloc(1, sizeof(*ctx))))
+            return MHD_NO;
+        *con_cls = ctx;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!ctx->too_large && ctx->len + *upload_size > SIM_MAX_BODY) {
+            ctx->too_large = 1;
+        } else if (!ctx->too_large) {
+            if (ctx->len + *upload_size + 1 > ctx->cap) {
+                size_t nc = (ctx->len + *upload_size + 1) * 2;
+                char *nb = realloc(ctx->body, nc);
+                if (!nb)
+                    return MHD_NO;
+                ctx->body = nb;
+                ctx->cap = nc;
+            }
+            memcpy(ctx->body + ctx->len, upload, *upload_size);
+            ctx->len += *upload_size;
+            ctx->body[ctx->len] = '\0';
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    struct sim_request rq = {
+        .sim = s, .method = method, .url = url, .conn = conn,
+        .body = ctx->body ? ctx->body : "", .body_len = ctx->len,
+        .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
+        .accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"),
+        .user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"),
+    };
+    struct sim_response rs = {0};
+    rq.want_table = rq.accept && strstr(rq.accept, "as=Table") != NULL;
+    sim_dispatch(&rq, &rs, ctx->too_large);
+    if (!rs.code)
+        sim_respond_status(&rs, sim_status(500, "InternalError", "Internal error occurred: no response"));
+
+    struct MHD_Response *r = build_response(&rs);
+    enum MHD_Result ret = r ? MHD_queue_response(conn, (unsigned)rs.code, r) : MHD_NO;
+    if (r)
+        MHD_destroy_response(r);
+    response_clear(&rs);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn_ctx *ctx = *con_cls;
+    if (ctx) {
+        free(ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+int sim_server_start(struct sim *s, struct os_error *err)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->opt.port)};
+
+    if (inet_pton(AF_INET, s->opt.listen_host, &addr.sin_addr) != 1)
+        return os_error_set(err, OS_ERR_INVALID, "--listen: %s is not an IPv4 address",
+                            s->opt.listen_host);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS,
+        (uint16_t)s->opt.port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_HTTPS_MEM_KEY, s->tls.key_pem,
+        MHD_OPTION_HTTPS_MEM_CERT, s->tls.cert_pem,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+        MHD_OPTION_END);
+    if (!d)
+        return os_error_set(err, OS_ERR_NET, "cannot listen on %s:%u", s->opt.listen_host, s->opt.port);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : s->opt.port;
+    s->daemon = d;
+    return 0;
+}
+
+void sim_server_stop(struct sim *s)
+{
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+}
