@@ -8,8 +8,12 @@
  * followed by plain application/json).  We answer the plain APIVersions /
  * APIGroupList with Content-Type application/json, and kubectl falls back to
  * reading /api/v1 and /apis/G/V one by one, as it does with older servers.
- * /openapi/v2 and /openapi/v3 answer 404: kubectl then skips client-side
- * schema work (see the handler below for what that implies).
+ * /openapi/v3 publishes a minimal document per group/version: only the
+ * write operations of each resource with their x-kubernetes-group-version-
+ * kind and query parameters, no schemas.  That is what kubectl's
+ * QueryParamVerifier reads to learn that the server validates fields itself
+ * (fieldValidation=Strict); without it kubectl falls back to downloading the
+ * protobuf /openapi/v2, which we do not serve (406), and refuses to create.
  */
 #include "config.h"
 
@@ -174,6 +178,77 @@ static json_object *version_info(void)
         "\"platform\":\"linux/amd64\"}");
 }
 
+/* {"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=..."}}} */
+static json_object *openapi_root(void)
+{
+    json_object *root = json_object_new_object(), *paths = json_object_new_object();
+    for (const struct kube_resource *r = kube_resources(); r->kind; r++) {
+        char key[160], url[200];
+        snprintf(key, sizeof(key), "%s%s%s%s", r->group[0] ? "apis/" : "api", r->group,
+                 r->group[0] ? "/" : "/", r->version);
+        if (json_object_object_get_ex(paths, key, NULL))
+            continue;
+        json_object *e = json_object_new_object();
+        snprintf(url, sizeof(url), "/openapi/v3/%s?hash=0SIMULATOR", key);
+        sim_json_set_str(e, "serverRelativeURL", url);
+        json_object_object_add(paths, key, e);
+    }
+    json_object_object_add(root, "paths", paths);
+    return root;
+}
+
+static json_object *openapi_op(const struct kube_resource *r, const char *id)
+{
+    static const char *params[] = {"dryRun", "fieldManager", "fieldValidation", "force"};
+    json_object *op = json_object_new_object(), *gvk = json_object_new_object();
+    json_object *ps = json_object_new_array();
+    sim_json_set_str(op, "operationId", id);
+    sim_json_set_str(gvk, "group", r->group);
+    sim_json_set_str(gvk, "version", r->version);
+    sim_json_set_str(gvk, "kind", r->kind);
+    json_object_object_add(op, "x-kubernetes-group-version-kind", gvk);
+    for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+        json_object *p = json_object_new_object();
+        sim_json_set_str(p, "name", params[i]);
+        sim_json_set_str(p, "in", "query");
+        json_object_object_add(p, "schema", json_tokener_parse("{\"type\":\"string\"}"));
+        json_object_array_add(ps, p);
+    }
+    json_object_object_add(op, "parameters", ps);
+    json_object_object_add(op, "responses", json_object_new_object());
+    return op;
+}
+
+/* A minimal OpenAPI 3 document for one group/version: write operations
+ * with their GVK and query parameters (what kubectl's verifier reads). */
+static json_object *openapi_gv(const char *group, const char *version)
+{
+    json_object *doc = json_object_new_object(), *paths = json_object_new_object();
+    sim_json_set_str(doc, "openapi", "3.0.0");
+    json_object_object_add(doc, "info", json_tokener_parse("{\"title\":\"Kubernetes\",\"version\":\"v1.32.3\"}"));
+    for (const struct kube_resource *r = kube_resources(); r->kind; r++) {
+        char base[256], item[300];
+        if (strcmp(r->group, group) || strcmp(r->version, version) || r->read_only)
+            continue;
+        if (r->group[0])
+            snprintf(base, sizeof(base), "/apis/%s/%s%s/%s", r->group, r->version,
+                     r->namespaced ? "/namespaces/{namespace}" : "", r->plural);
+        else
+            snprintf(base, sizeof(base), "/api/%s%s/%s", r->version,
+                     r->namespaced ? "/namespaces/{namespace}" : "", r->plural);
+        snprintf(item, sizeof(item), "%s/{name}", base);
+        json_object *coll = json_object_new_object(), *it = json_object_new_object();
+        json_object_object_add(coll, "post", openapi_op(r, "create"));
+        json_object_object_add(it, "put", openapi_op(r, "replace"));
+        json_object_object_add(it, "patch", openapi_op(r, "patch"));
+        json_object_object_add(paths, base, coll);
+        json_object_object_add(paths, item, it);
+    }
+    json_object_object_add(doc, "paths", paths);
+    json_object_object_add(doc, "components", json_tokener_parse("{\"schemas\":{}}"));
+    return doc;
+}
+
 int sim_discovery_handle(struct sim_request *rq, struct sim_response *rs)
 {
     const char *u = rq->url;
@@ -199,10 +274,26 @@ int sim_discovery_handle(struct sim_request *rq, struct sim_response *rs)
         sim_respond_json(rs, 200, group_list());
         return 1;
     }
+    if (!strcmp(u, "/openapi/v3") || !strcmp(u, "/openapi/v3/")) {
+        sim_respond_json(rs, 200, openapi_root());
+        return 1;
+    }
+    if (!strncmp(u, "/openapi/v3/api/", 16) || !strncmp(u, "/openapi/v3/apis/", 17)) {
+        json_object *doc = NULL;
+        if (!strncmp(u, "/openapi/v3/api/", 16))
+            doc = sim_group_version_served("", u + 16) ? openapi_gv("", u + 16) : NULL;
+        else if (sscanf(u, "/openapi/v3/apis/%127[^/]/%63[^/]", group, version) == 2 &&
+                 sim_group_version_served(group, version))
+            doc = openapi_gv(group, version);
+        if (doc)
+            sim_respond_json(rs, 200, doc);
+        else
+            sim_respond_status(rs, sim_status_path_not_found());
+        return 1;
+    }
     if (!strncmp(u, "/openapi/", 9)) {
-        /* Not published: kubectl treats a 404 as "no schema" and leaves
-         * field validation to the server (fieldValidation=Strict). */
-        sim_respond_status(rs, sim_status_path_not_found());
+        sim_respond_status(rs, sim_status(406, "NotAcceptable",
+            "only the following media types are accepted: application/json"));
         return 1;
     }
     int n = sscanf(u, "/apis/%127[^/]/%63[^/]", group, version);

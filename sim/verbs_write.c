@@ -308,12 +308,13 @@ void sim_create_object(struct sim_request *rq, struct sim_response *rs, json_obj
             r->res, name, sim_json_path(old->obj, "metadata.deletionTimestamp") != NULL));
         goto out;
     }
-    apply_defaults(s, r->res, obj);
+    /* Ownership first: server defaults belong to no manager. */
     kube_resource_api_version(r->res, av, sizeof(av));
     if (w->managed)
         json_object_object_add(meta, "managedFields", json_object_get(w->managed));
     else
         sim_managed_update(obj, NULL, w->manager, w->operation, av, sim_now_ms());
+    apply_defaults(s, r->res, obj);
     if (w->dry_run) {
         char uid[37], ts[32];
         sim_uuid(s, uid);
