@@ -16,12 +16,23 @@
 static const struct cli_command commands[] = {
     {"nodes", "[-o json|table]",
      "nodes with capacity, requests, usage and tenants, and the tenant spread", cmd_nodes},
+    {"tenant render",
+     "ID --tier T --admin-email E [--subdomain S] [--owner EMAIL] [-o json|table]",
+     "print every object of a tenant (secret values are placeholders)", cmd_tenant_render},
     {NULL, NULL, NULL, NULL},
 };
 
 const struct cli_command *cli_commands(void)
 {
     return commands;
+}
+
+const struct cli_command *cli_command(const char *name)
+{
+    for (const struct cli_command *c = commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
 }
 
 int cli_connect(struct cli *cli, struct os_error *err)

@@ -50,8 +50,10 @@ void cli_print_json(struct json_object *obj);
 
 /* The command table (NULL-terminated by name) and its lookup. */
 const struct cli_command *cli_commands(void);
+const struct cli_command *cli_command(const char *name);
 
 /* Commands, one file each (cmd_*.c). */
 int cmd_nodes(struct cli *cli, int argc, char **argv);
+int cmd_tenant_render(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -150,7 +150,7 @@ int cmd_nodes(struct cli *cli, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
-    const struct cli_command *self = &cli_commands()[0];
+    const struct cli_command *self = cli_command("nodes");
     struct cluster_nodes cn;
     struct os_error err;
     int c;

@@ -4,6 +4,8 @@ odoo_saas_SOURCES = \
 	tui/main.c \
 	tui/cli.c tui/cli.h \
 	tui/table.c tui/table.h \
-	tui/cmd_nodes.c
+	tui/tenant_opts.c tui/tenant_opts.h \
+	tui/cmd_nodes.c \
+	tui/cmd_tenant_render.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)

@@ -1,7 +1,31 @@
 # core/tenant: spec, templates, render, apply, status, delete.
 libodoosaas_a_SOURCES += \
 	core/tenant/tenant.h \
-	core/tenant/spec.c core/tenant/spec.h
+	core/tenant/spec.c core/tenant/spec.h \
+	core/tenant/vars.c \
+	core/tenant/render.c core/tenant/render.h \
+	core/tenant/templates.c core/tenant/templates.h
+nodist_libodoosaas_a_SOURCES = core/tenant/templates_embedded.c
+BUILT_SOURCES = core/tenant/templates_embedded.c
+CLEANFILES += core/tenant/templates_embedded.c
+
+# The tenant templates, in the order they render.
+TEMPLATE_FILES = \
+	templates/00-namespace.yaml \
+	templates/10-quota.yaml \
+	templates/20-secrets.yaml \
+	templates/30-postgresql.yaml \
+	templates/40-odoo-config.yaml \
+	templates/50-db-init-job.yaml \
+	templates/60-odoo.yaml \
+	templates/70-route.yaml \
+	templates/80-network-policies.yaml
+EXTRA_DIST += $(TEMPLATE_FILES) tools/embed-templates
+
+core/tenant/templates_embedded.c: $(TEMPLATE_FILES) $(top_srcdir)/tools/embed-templates
+	$(AM_V_GEN)$(MKDIR_P) core/tenant && \
+	  $(SHELL) $(top_srcdir)/tools/embed-templates $(addprefix $(top_srcdir)/,$(TEMPLATE_FILES)) > $@.tmp && \
+	  mv $@.tmp $@
 
 UNIT_TESTS += tests/unit/tenant/test_spec
 check_PROGRAMS += tests/unit/tenant/test_spec

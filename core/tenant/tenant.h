@@ -5,5 +5,6 @@
 #define TENANT_H
 
 #include "tenant/spec.h"
+#include "tenant/render.h"
 
 #endif
