@@ -32,3 +32,9 @@ check_PROGRAMS += tests/unit/tenant/test_spec
 tests_unit_tenant_test_spec_SOURCES = tests/unit/tenant/test_spec.c
 tests_unit_tenant_test_spec_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_tenant_test_spec_LDADD = $(UNIT_LDADD)
+
+UNIT_TESTS += tests/unit/tenant/test_render
+check_PROGRAMS += tests/unit/tenant/test_render
+tests_unit_tenant_test_render_SOURCES = tests/unit/tenant/test_render.c
+tests_unit_tenant_test_render_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_tenant_test_render_LDADD = $(UNIT_LDADD)
