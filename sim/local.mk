@@ -28,7 +28,17 @@ odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread
 # Integration tests: shell scripts driving a real simulator with curl and
 # kubectl.  tests/integration/sim/lib-sim.sh is their shared start/stop code.
 INTEGRATION_TESTS += \
-	tests/integration/sim/test_basics.sh
+	tests/integration/sim/test_basics.sh \
+	tests/integration/sim/test_crud.sh \
+	tests/integration/sim/test_watch.sh \
+	tests/integration/sim/test_namespace.sh \
+	tests/integration/sim/test_apply.sh \
+	tests/integration/sim/test_kubectl.sh
 EXTRA_DIST += tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
-	tests/integration/sim/test_basics.sh
+	tests/integration/sim/test_basics.sh \
+	tests/integration/sim/test_crud.sh \
+	tests/integration/sim/test_watch.sh \
+	tests/integration/sim/test_namespace.sh \
+	tests/integration/sim/test_apply.sh \
+	tests/integration/sim/test_kubectl.sh

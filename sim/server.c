@@ -192,7 +192,7 @@ static struct MHD_Response *build_response(struct sim_response *rs)
         if (r)
             rs->text = NULL;
     } else {
-        const char *s = json_object_to_json_string_ext(rs->body, JSON_C_TO_STRING_PLAIN);
+        const char *s = json_object_to_json_string_ext(rs->body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         r = MHD_create_response_from_buffer(strlen(s), (void *)s, MHD_RESPMEM_MUST_COPY);
     }
     if (r)

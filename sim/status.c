@@ -32,6 +32,17 @@ json_object *sim_status(int code, const char *reason, const char *message)
     return st;
 }
 
+/* Keep "code" the last member, as the Go encoder writes it. */
+static void code_last(json_object *st)
+{
+    json_object *c;
+    if (!json_object_object_get_ex(st, "code", &c))
+        return;
+    json_object_get(c);
+    json_object_object_del(st, "code");
+    json_object_object_add(st, "code", c);
+}
+
 /* Add details {name, group, kind} leaving empty members out. */
 static json_object *details(json_object *st, const char *name, const char *group,
                             const char *kind)
@@ -44,6 +55,7 @@ static json_object *details(json_object *st, const char *name, const char *group
     if (kind && *kind)
         sim_json_set_str(d, "kind", kind);
     json_object_object_add(st, "details", d);
+    code_last(st);
     return d;
 }
 
@@ -70,8 +82,10 @@ void sim_status_add_cause(json_object *st, const char *reason, const char *messa
                           const char *field)
 {
     json_object *d, *causes, *c = json_object_new_object();
-    if (!json_object_object_get_ex(st, "details", &d))
+    if (!json_object_object_get_ex(st, "details", &d)) {
         json_object_object_add(st, "details", d = json_object_new_object());
+        code_last(st);
+    }
     if (!json_object_object_get_ex(d, "causes", &causes))
         json_object_object_add(d, "causes", causes = json_object_new_array());
     if (reason)
@@ -112,6 +126,7 @@ json_object *sim_status_path_not_found(void)
 {
     json_object *st = sim_status(404, "NotFound", "the server could not find the requested resource");
     json_object_object_add(st, "details", json_object_new_object());
+    code_last(st);
     return st;
 }
 

@@ -89,7 +89,7 @@ static void record(struct sim *s, enum sim_event_type type, const struct sim_obj
     e->ns = strdup(o->ns);
     e->obj = json_object_get(o->obj);
     e->prev = prev ? json_object_get(prev) : NULL;
-    e->json = strdup(json_object_to_json_string_ext(o->obj, JSON_C_TO_STRING_PLAIN));
+    e->json = strdup(json_object_to_json_string_ext(o->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     st->ring_len++;
     pthread_cond_broadcast(&s->changed);
 }

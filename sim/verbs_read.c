@@ -405,6 +405,9 @@ void sim_metrics_get(struct sim_request *rq, struct sim_response *rs)
     sim_json_set_str(d, "group", "metrics.k8s.io");
     sim_json_set_str(d, "kind", pod ? "pods" : "nodes");
     json_object_object_add(st, "details", d);
+    json_object *code = json_object_new_int(404);   /* "code" stays last */
+    json_object_object_del(st, "code");
+    json_object_object_add(st, "code", code);
     sim_respond_status(rs, st);
 }
 

@@ -74,7 +74,7 @@ static void append_event(struct sim_watch *w, const char *type, const char *json
 
 static void append_status(struct sim_watch *w, json_object *st)
 {
-    append_event(w, "ERROR", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+    append_event(w, "ERROR", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(st);
 }
 
@@ -101,7 +101,7 @@ static void initial_events(struct sim_watch *w)
     size_t n = sim_store_collect(w->sim, w->res, w->has_ns ? w->ns : NULL, &objs);
     for (size_t i = 0; i < n; i++)
         if (sim_filter_match(&w->filter, objs[i]->obj))
-            append_event(w, "ADDED", json_object_to_json_string_ext(objs[i]->obj, JSON_C_TO_STRING_PLAIN));
+            append_event(w, "ADDED", json_object_to_json_string_ext(objs[i]->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     free(objs);
     w->cursor = w->sim->store.rv;
 }
