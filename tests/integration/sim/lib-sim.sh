@@ -10,6 +10,8 @@
 #                         BODY (and HEADERS, the response headers).
 #   jqr FILTER            jq -r FILTER on $BODY
 #   sim_need_tools        skip the whole script when curl or jq is missing
+#   sim_finish            stop the simulator with SIGTERM, check it exits 0
+#                         with no sanitizer report on stderr, then finish
 
 sim_need_tools() {
     for t in curl jq "$@"; do
@@ -77,4 +79,25 @@ check_api() {
     check_eq "$1 (HTTP code)" "$2" "$HTTP_CODE"
     [ -n "$3" ] && check_eq "$1 ($3)" "$4" "$(jqr "$3")"
     return 0
+}
+
+sim_finish() {
+    if [ -n "$SIM_PID" ]; then
+        kill -TERM "$SIM_PID" 2>/dev/null
+        i=0
+        while kill -0 "$SIM_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        if kill -0 "$SIM_PID" 2>/dev/null; then
+            not_ok "simulator exits on SIGTERM" "still running after 10 s"
+        else
+            wait "$SIM_PID"
+            check_eq "simulator exits 0 on SIGTERM" 0 "$?"
+        fi
+        SIM_PID=
+    fi
+    if grep -qE 'Sanitizer|runtime error:' "$OS_TMP/sim.err" 2>/dev/null; then
+        not_ok "no sanitizer report" "$(grep -A5 -E 'Sanitizer|runtime error:' "$OS_TMP/sim.err")"
+    else
+        ok "no sanitizer report"
+    fi
+    finish
 }

@@ -109,4 +109,4 @@ spec:
 check_api "apply an IngressRoute (CRD)" 201 '.spec.routes[0].services[0].port' 8069
 api PATCH "$D/odoo?fieldManager=x" -H "$A" --data-binary 'kind: [unclosed'
 check_api "malformed YAML: 400" 400 .reason BadRequest
-finish
+sim_finish

@@ -106,4 +106,4 @@ else
     ok "open watch stream ends at shutdown"
 fi
 check_contains "the watch had its ADDED events" '"type":"ADDED"' "$(cat "$OS_TMP/watch.out")"
-finish
+sim_finish

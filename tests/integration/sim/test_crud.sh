@@ -226,4 +226,4 @@ api GET "/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods?labelSelector=
 check_api "PodMetrics for CoreDNS" 200 '.items[0].containers[0].name' coredns
 api GET /apis/metrics.k8s.io/v1beta1/namespaces/t-acme/pods/nope
 check_api "PodMetrics of an unknown pod: 404" 404 .message 'podmetrics.metrics.k8s.io "t-acme/nope" not found'
-finish
+sim_finish

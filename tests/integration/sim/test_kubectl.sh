@@ -130,4 +130,4 @@ check_contains "content gone with the namespace" "No resources found in t-kube n
 out=$(k create namespace imperative); rc=$?
 check_eq "kubectl create namespace (protobuf) fails" 1 "$rc"
 check_contains "protobuf body: UnsupportedMediaType" "UnsupportedMediaType" "$out"
-finish
+sim_finish

@@ -74,4 +74,4 @@ check_contains "configmap watch sees the content DELETED" '"type":"DELETED"' "$(
 api POST /api/v1/namespaces -H "$J" -d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"t-acme"}}'
 check_api "the name can be used again" 201 .status.phase Active
 kill "$wpid" "$cpid" 2>/dev/null
-finish
+sim_finish

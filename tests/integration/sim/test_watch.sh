@@ -123,4 +123,4 @@ api GET "$CM?watch=1&fieldSelector=data.a%3D1"
 check_api "watch with an unsupported fieldSelector: 400" 400 .message "field label not supported: data.a"
 
 for p in $PID_all $PID_sel $PID_fld $PID_resume $PID_idle; do kill "$p" 2>/dev/null; done
-finish
+sim_finish
