@@ -96,6 +96,13 @@ static json_object *resource_list(const char *group, const char *version)
             json_object_array_add(res, api_resource(r, "log", "get"));
         if (!strcmp(r->plural, "namespaces"))
             json_object_array_add(res, api_resource(r, "finalize", "update"));
+        if (!strcmp(r->kind, "Deployment") || !strcmp(r->kind, "StatefulSet")) {
+            json_object *sc = api_resource(r, "scale", "get,patch,update");
+            sim_json_set_str(sc, "group", "autoscaling");
+            sim_json_set_str(sc, "version", "v1");
+            sim_json_set_str(sc, "kind", "Scale");
+            json_object_array_add(res, sc);
+        }
         json_object_array_add(res, api_resource(r, "status", "get,patch,update"));
     }
     json_object_object_add(l, "resources", res);

@@ -20,6 +20,7 @@ odoo_saas_sim_SOURCES = \
 	sim/validate.c \
 	sim/table.c \
 	sim/watch.c \
+	sim/scale.c \
 	sim/lifecycle.c \
 	sim/seed.c
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)

@@ -129,7 +129,9 @@ static void dispatch_resource(struct sim_request *rq, struct sim_response *rs)
             sim_metrics_list(rq, rs);
         return;
     }
-    if (is_get && r->has_name)
+    if (!strcmp(r->sub, "scale") && (is_get || !strcmp(m, "PUT") || !strcmp(m, "PATCH")))
+        sim_scale(rq, rs);
+    else if (is_get && r->has_name)
         sim_verb_get(rq, rs);
     else if (is_get && sim_query_true(rq, "watch"))
         sim_watch_start(rq, rs);

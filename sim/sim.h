@@ -348,8 +348,10 @@ int sim_has_status(const struct kube_resource *res);
 int sim_kind_has_generation(const struct kube_resource *res);
 
 /* ---- table.c ---- */
-/* Build a meta.k8s.io/v1 Table from objects (exported copies; borrowed). */
-json_object *sim_table(const struct sim_request *rq, const struct kube_resource *res,
+/* Build a meta.k8s.io/v1 Table from objects (borrowed, only read).
+ * include_object is the includeObject parameter: "None", "Object" or
+ * Metadata (NULL).  Returns a new tree (caller puts). */
+json_object *sim_table(const char *include_object, const struct kube_resource *res,
                        json_object **objs, size_t n, const char *rv, const char *cont);
 
 /* ---- watch.c ---- */
@@ -358,6 +360,9 @@ void sim_watch_start(struct sim_request *rq, struct sim_response *rs);
 /* MHD content reader and free callbacks. */
 ssize_t sim_watch_read(void *cls, uint64_t pos, char *buf, size_t max);
 void sim_watch_free(void *cls);
+
+/* ---- scale.c: the /scale subresource of Deployments and StatefulSets ---- */
+void sim_scale(struct sim_request *rq, struct sim_response *rs);
 
 /* ---- lifecycle.c ---- */
 int sim_lifecycle_start(struct sim *s, struct os_error *err);

@@ -300,9 +300,8 @@ static const struct kind_table tables[] = {
     {NULL, cols_default, row_default},
 };
 
-static json_object *row_object(const struct sim_request *rq, json_object *obj)
+static json_object *row_object(const char *mode, json_object *obj)
 {
-    const char *mode = sim_query(rq, "includeObject");
     json_object *copy = NULL;
     if (mode && !strcmp(mode, "None"))
         return NULL;
@@ -318,7 +317,7 @@ static json_object *row_object(const struct sim_request *rq, json_object *obj)
     return p;
 }
 
-json_object *sim_table(const struct sim_request *rq, const struct kube_resource *res,
+json_object *sim_table(const char *include_object, const struct kube_resource *res,
                        json_object **objs, size_t n, const char *rv, const char *cont)
 {
     const struct kind_table *kt = tables;
@@ -348,7 +347,7 @@ json_object *sim_table(const struct sim_request *rq, const struct kube_resource 
         json_object *row = json_object_new_object(), *cells = json_object_new_array();
         kt->row(objs[i], cells, now);
         json_object_object_add(row, "cells", cells);
-        json_object *o = row_object(rq, objs[i]);
+        json_object *o = row_object(include_object, objs[i]);
         if (o)
             json_object_object_add(row, "object", o);
         json_object_array_add(rows, row);

@@ -151,7 +151,7 @@ void sim_verb_get(struct sim_request *rq, struct sim_response *rs)
     }
     if (rq->want_table) {
         const char *rv = sim_json_str(copy, "metadata.resourceVersion");
-        sim_respond_json(rs, 200, sim_table(rq, r->res, &copy, 1, rv ? rv : "", NULL));
+        sim_respond_json(rs, 200, sim_table(sim_query(rq, "includeObject"), r->res, &copy, 1, rv ? rv : "", NULL));
         json_object_put(copy);
         return;
     }
@@ -273,7 +273,7 @@ void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
     sim_filter_free(&f);
     snprintf(rv, sizeof(rv), "%llu", (unsigned long long)pg.rv);
     if (rq->want_table) {
-        sim_respond_json(rs, 200, sim_table(rq, r->res, pg.items, pg.n, rv, pg.cont));
+        sim_respond_json(rs, 200, sim_table(sim_query(rq, "includeObject"), r->res, pg.items, pg.n, rv, pg.cont));
         for (size_t i = 0; i < pg.n; i++)
             json_object_put(pg.items[i]);
     } else {

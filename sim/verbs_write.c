@@ -599,6 +599,56 @@ static int protected_namespace(const char *name)
     return !strcmp(name, "default") || !strcmp(name, "kube-system") || !strcmp(name, "kube-public");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The namespace controller's status conditions while content is being
+ * removed (lock held): which resources remain, with counts. */
+static json_object *termination_conditions(struct sim *s, const char *ns, const char *ts)
+{
+    char remaining[1024] = "", msg[1100], items[32][96];
+    size_t pos = 0, nitems = 0;
+    for (const struct kube_resource *r = kube_resources(); r->kind && nitems < 32; r++) {
+        size_t n = 0;
+        if (!r->namespaced || r->read_only)
+            continue;
+        for (size_t i = 0; i < s->store.nobjs; i++)
+            n += s->store.objs[i]->res == r && !strcmp(s->store.objs[i]->ns, ns);
+        if (n)   /* GroupResource.String() of the contract: "pods." for core */
+            snprintf(items[nitems++], sizeof(items[0]), "%s.%s has %zu resource instances", r->plural, r->group, n);
+    }
+    qsort(items, nitems, sizeof(items[0]), cmp_str);
+    for (size_t i = 0; i < nitems && pos < sizeof(remaining); i++)
+        pos += (size_t)snprintf(remaining + pos, sizeof(remaining) - pos, "%s%s", i ? ", " : "", items[i]);
+    json_object *c = json_object_new_array();
+    static const char *fixed[][4] = {
+        {"NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered"},
+        {"NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed"},
+        {"NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization"},
+        {"NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished"},
+    };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        json_object *e = json_object_new_object();
+        sim_json_set_str(e, "type", fixed[i][0]);
+        sim_json_set_str(e, "status", fixed[i][1]);
+        sim_json_set_str(e, "lastTransitionTime", ts);
+        sim_json_set_str(e, "reason", fixed[i][2]);
+        sim_json_set_str(e, "message", fixed[i][3]);
+        json_object_array_add(c, e);
+    }
+    json_object *e = json_object_new_object();
+    sim_json_set_str(e, "type", "NamespaceContentRemaining");
+    sim_json_set_str(e, "status", pos ? "True" : "False");
+    sim_json_set_str(e, "lastTransitionTime", ts);
+    sim_json_set_str(e, "reason", pos ? "SomeResourcesRemain" : "ContentRemoved");
+    snprintf(msg, sizeof(msg), "%s%s", pos ? "Some resources are remaining: " : "All content successfully removed", remaining);
+    sim_json_set_str(e, "message", msg);
+    json_object_array_add(c, e);
+    return c;
+}
+
 /* Mark namespace o Terminating (lock held). */
 static void namespace_terminate(struct sim *s, struct sim_object *o, struct sim_response *rs,
                                 int dry_run)
@@ -612,6 +662,7 @@ static void namespace_terminate(struct sim *s, struct sim_object *o, struct sim_
     json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
     json_object *st = sim_json_obj(n, "status");
     sim_json_set_str(st, "phase", "Terminating");
+    json_object_object_add(st, "conditions", termination_conditions(s, o->name, ts));
     if (dry_run) {
         sim_respond_json(rs, 200, n);
         return;

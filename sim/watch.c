@@ -40,6 +40,8 @@ struct sim_watch {
     char *buf;
     size_t len, off, cap;
     int done;
+    int table;                /* events carry one-row Tables (kubectl -w) */
+    char include[16];         /* includeObject for those Tables */
 };
 
 static int64_t mono_ms(void)
@@ -72,6 +74,21 @@ static void append_event(struct sim_watch *w, const char *type, const char *json
     append(w, "}\n", 2);
 }
 
+/* An event whose object is obj (lock held): plain, or as a one-row Table
+ * when kubectl asked for Tables. */
+static void append_object_event(struct sim_watch *w, const char *type, json_object *obj,
+                                const char *json)
+{
+    if (!w->table) {
+        append_event(w, type, json);
+        return;
+    }
+    const char *rv = sim_json_str(obj, "metadata.resourceVersion");
+    json_object *t = sim_table(w->include[0] ? w->include : NULL, w->res, &obj, 1, rv ? rv : "", NULL);
+    append_event(w, type, json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(t);
+}
+
 static void append_status(struct sim_watch *w, json_object *st)
 {
     append_event(w, "ERROR", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -101,7 +118,8 @@ static void initial_events(struct sim_watch *w)
     size_t n = sim_store_collect(w->sim, w->res, w->has_ns ? w->ns : NULL, &objs);
     for (size_t i = 0; i < n; i++)
         if (sim_filter_match(&w->filter, objs[i]->obj))
-            append_event(w, "ADDED", json_object_to_json_string_ext(objs[i]->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            append_object_event(w, "ADDED", objs[i]->obj,
+                                json_object_to_json_string_ext(objs[i]->obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     free(objs);
     w->cursor = w->sim->store.rv;
 }
@@ -136,7 +154,7 @@ static void ring_events(struct sim_watch *w)
         else if (e->type == SIM_MODIFIED)
             type = now_m && was_m ? "MODIFIED" : now_m ? "ADDED" : was_m ? "DELETED" : NULL;
         if (type)
-            append_event(w, type, e->json);
+            append_object_event(w, type, e->obj, e->json);
     }
     if (st->rv > w->cursor)
         w->cursor = st->rv;
@@ -161,6 +179,9 @@ void sim_watch_start(struct sim_request *rq, struct sim_response *rs)
     w->sim = s;
     w->res = r->res;
     w->has_ns = r->has_ns;
+    w->table = rq->want_table;
+    const char *inc = sim_query(rq, "includeObject");
+    snprintf(w->include, sizeof(w->include), "%s", inc ? inc : "");
     snprintf(w->ns, sizeof(w->ns), "%s", r->ns);
     if (to && atol(to) > 0)
         w->deadline = mono_ms() + atol(to) * 1000;

@@ -106,12 +106,22 @@ check_contains "get deploy: row" "odoo   0/3" "$out"
 out=$(k get deploy -n t-kube -o wide)
 check_contains "get deploy -o wide: containers, image and selector" "odoo odoo:17 app=odoo" "$(printf '%s' "$out" | tr -s ' ')"
 
+out=$(k scale deploy odoo -n t-kube --replicas=4)
+check_eq "kubectl scale (the /scale subresource)" "deployment.apps/odoo scaled" "$out"
+check_eq "scaled replicas" 4 "$(k get deploy odoo -n t-kube -o jsonpath='{.spec.replicas}')"
 out=$(k patch deploy odoo -n t-kube --type merge -p '{"spec":{"replicas":2}}')
 check_eq "kubectl patch --type merge" "deployment.apps/odoo patched" "$out"
+timeout 4 kubectl get ns -w >"$OS_TMP/nsw" 2>&1 &
+wpid=$!
+sleep 1
 out=$(k label ns t-kube team=a)
 check_eq "kubectl label" "namespace/t-kube labeled" "$out"
 out=$(k get ns -l team=a -o name)
 check_eq "get ns -l" "namespace/t-kube" "$out"
+i=0
+while kill -0 "$wpid" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.1; i=$((i + 1)); done
+check_eq "get ns -w: one header, Table rows for the initial list and the change" "1 2" \
+    "$(grep -c '^NAME ' "$OS_TMP/nsw") $(grep -c '^t-kube  *Active' "$OS_TMP/nsw")"
 
 out=$(k delete ns kube-system); rc=$?
 check_eq "delete ns kube-system fails" 1 "$rc"

@@ -30,6 +30,11 @@ api DELETE /api/v1/namespaces/t-acme
 check_api "DELETE answers the Namespace: 200" 200 .kind Namespace
 check_eq "phase Terminating" Terminating "$(jqr .status.phase)"
 check_eq "deletionTimestamp set" true "$(jqr '.metadata.deletionTimestamp != null')"
+check_eq "NamespaceContentRemaining lists what remains" \
+    "True SomeResourcesRemain Some resources are remaining: configmaps. has 1 resource instances, deployments.apps has 1 resource instances, secrets. has 1 resource instances" \
+    "$(jqr '.status.conditions[] | select(.type=="NamespaceContentRemaining") | "\(.status) \(.reason) \(.message)"')"
+check_eq "NamespaceFinalizersRemaining False" "False ContentHasNoFinalizers" \
+    "$(jqr '.status.conditions[] | select(.type=="NamespaceFinalizersRemaining") | "\(.status) \(.reason)"')"
 api GET /api/v1/namespaces/t-acme
 check_api "GET during termination: 200 Terminating" 200 .status.phase Terminating
 api DELETE /api/v1/namespaces/t-acme
