@@ -81,6 +81,40 @@ check_api "DELETE on a subresource: 405" 405 .reason MethodNotAllowed
 api POST /apis/metrics.k8s.io/v1beta1/nodes -H "Content-Type: application/json" -d '{}'
 check_api "metrics are read-only: 405" 405 .reason MethodNotAllowed
 
+# Option checking: a bad value is one line on stderr and exit status 2.
+for args in "--nodes 0" "--fail-rate 2" "--latency-ms -1" "--listen nope" "--seed x" "--ns-delete-delay-ms y" "--seed-tenants -3"; do
+    # shellcheck disable=SC2086
+    out=$("$OS_BUILDDIR/odoo-saas-sim" $args 2>&1); rc=$?
+    check_eq "odoo-saas-sim $args: exit 2" 2 "$rc"
+    check_eq "odoo-saas-sim $args: one line" 1 "$(printf '%s\n' "$out" | wc -l | tr -d ' ')"
+done
+out=$("$OS_BUILDDIR/odoo-saas-sim" --listen localhost:0 2>&1); rc=$?
+check_eq "--listen needs an IPv4 address: exit 1" 1 "$rc"
+check_contains "--listen error names the host" "localhost is not an IPv4 address" "$out"
+
+# The same --seed gives the same cluster (uids, names, IPs); another differs.
+# other_cluster SEED: the pods (name, IP, uid) of a second simulator.
+other_cluster() {
+    d=$OS_TMP/seed$1
+    mkdir -p "$d"
+    "$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --nodes 2 --seed "$1" --kubeconfig-out "$d/kc" >"$d/out" 2>&1 &
+    p=$!
+    i=0
+    while ! grep -q '^listening' "$d/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    url=$(sed -n 's/^listening on //p' "$d/out")
+    tok=$(sed -n 's/^ *token: //p' "$d/kc")
+    sed -n 's/^ *certificate-authority-data: //p' "$d/kc" | base64 -d >"$d/ca"
+    curl -sS --max-time 10 --cacert "$d/ca" -H "Authorization: Bearer $tok" "$url/api/v1/pods" |
+        jq -c '[.items[] | [.metadata.name, .status.podIP, .metadata.uid]]'
+    kill "$p"
+    wait "$p"
+}
+api GET /api/v1/pods
+mine=$(jqr '[.items[] | [.metadata.name, .status.podIP, .metadata.uid]]' | jq -c .)
+check_eq "same --seed, same pods, IPs and uids" "$mine" "$(other_cluster 42)"
+if [ "$mine" = "$(other_cluster 43)" ]; then not_ok "another --seed gives another cluster"; else ok "another --seed gives another cluster"; fi
+check_eq "--nodes 2 gives 7 seeded pods" 7 "$(printf '%s' "$mine" | jq length)"
+
 # A watch that is open when the signal comes must not hold up the exit.
 curl -sS --no-buffer --max-time 20 --cacert "$SIM_CA" -H "Authorization: Bearer $SIM_TOKEN" \
     "$SIM_URL/api/v1/namespaces?watch=1" >"$OS_TMP/watch.out" 2>&1 &

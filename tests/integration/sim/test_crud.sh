@@ -116,6 +116,21 @@ check_api "patch with an unknown type: 415" 415 .reason UnsupportedMediaType
 api PATCH $DEP/nope -H "Content-Type: application/merge-patch+json" -d '{}'
 check_api "patch of a missing object: 404" 404 .reason NotFound
 
+# ---- the /status subresource ----
+api PATCH $DEP/odoo/status -H "Content-Type: application/merge-patch+json" -d '{"status":{"replicas":3,"readyReplicas":1},"spec":{"replicas":99}}'
+check_api "PATCH /status sets status" 200 .status.readyReplicas 1
+check_eq "PATCH /status ignores spec" 3 "$(jqr .spec.replicas)"
+api GET $DEP/odoo/status
+check_api "GET /status" 200 .status.replicas 3
+api PATCH $DEP/odoo -H "Content-Type: application/merge-patch+json" -d '{"status":{"readyReplicas":7}}'
+check_api "a main-resource write keeps status" 200 .status.readyReplicas 1
+api GET $DEP/odoo/scale
+check_api "GET /scale" 200 '"\(.kind) \(.spec.replicas) \(.status.selector)"' "Scale 3 app=odoo"
+api PATCH $DEP/odoo/scale -H "Content-Type: application/merge-patch+json" -d '{"spec":{"replicas":2}}'
+check_api "PATCH /scale" 200 .spec.replicas 2
+api GET $DEP/odoo
+check_eq "scale changed the Deployment" 2 "$(jqr .spec.replicas)"
+
 # ---- the CRD ----
 IR=/apis/traefik.io/v1alpha1/namespaces/t-acme/ingressroutes
 api POST $IR -H "$J" -d '{"apiVersion":"traefik.io/v1alpha1","kind":"IngressRoute","metadata":{"name":"odoo"},"spec":{"entryPoints":["websecure"],"routes":[{"kind":"Rule","match":"Host(`acme.example.com`)","services":[{"name":"odoo","port":8069}]}]}}'
