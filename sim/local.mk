@@ -35,7 +35,7 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_namespace.sh \
 	tests/integration/sim/test_apply.sh \
 	tests/integration/sim/test_kubectl.sh
-EXTRA_DIST += tests/integration/sim/lib-sim.sh
+EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
 	tests/integration/sim/test_crud.sh \

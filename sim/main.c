@@ -28,33 +28,46 @@
 
 #include "sim.h"
 
-struct opt_help {
-    const char *flags;
+enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK };
+
+/* One table feeds getopt_long() and --help, so they cannot disagree. */
+struct sim_opt {
+    const char *name;
+    int val;
+    const char *arg;      /* NULL: no argument */
     const char *text;
 };
 
-static const struct opt_help help[] = {
-    {"--listen HOST:PORT", "address to listen on (IPv4; port 0 picks a free port) [127.0.0.1:0]"},
-    {"--nodes N", "number of simulated nodes [1]"},
-    {"--kubeconfig-out PATH", "write a kubeconfig for this server (mode 0600)"},
-    {"--seed S", "seed for every random choice, for reproducible runs [1]"},
-    {"--ns-delete-delay-ms N", "how long a deleted namespace stays Terminating [2000]"},
-    {"--bookmark-interval-ms N", "interval of watch BOOKMARK events [1000]"},
-    {"--state PATH", "persist the cluster to PATH (not implemented yet)"},
-    {"--latency-ms N", "added latency per request (not implemented yet)"},
-    {"--fail-rate F", "fraction of requests answered with faults, 0..1 (not implemented yet)"},
-    {"--seed-tenants N", "create N demo tenants at start (not implemented yet)"},
-    {"-h, --help", "show this help"},
-    {"-V, --version", "show the version"},
+static const struct sim_opt options[] = {
+    {"listen", O_LISTEN, "HOST:PORT", "address to listen on (IPv4; port 0 picks a free port) [127.0.0.1:0]"},
+    {"nodes", O_NODES, "N", "number of simulated nodes [1]"},
+    {"kubeconfig-out", O_KCFG, "PATH", "write a kubeconfig for this server (mode 0600)"},
+    {"seed", O_SEED, "S", "seed for every random choice, for reproducible runs [1]"},
+    {"ns-delete-delay-ms", O_NSDELAY, "N", "how long a deleted namespace stays Terminating [2000]"},
+    {"bookmark-interval-ms", O_BOOKMARK, "N", "interval of watch BOOKMARK events [1000]"},
+    {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
+    {"latency-ms", O_LAT, "N", "added latency per request (not implemented yet)"},
+    {"fail-rate", O_FAIL, "F", "fraction of requests answered with faults, 0..1 (not implemented yet)"},
+    {"seed-tenants", O_TENANTS, "N", "create N demo tenants at start (not implemented yet)"},
+    {"help", 'h', NULL, "show this help"},
+    {"version", 'V', NULL, "show the version"},
 };
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: odoo-saas-sim --listen 127.0.0.1:0 --nodes N --kubeconfig-out PATH [--seed S]\n"
                  "                     [--state PATH] [--latency-ms N] [--fail-rate F]\n\n"
                  "A simulated MicroK8s API server (HTTPS, bearer token) for the demo and the tests.\n\n");
-    for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++)
-        fprintf(out, "  %-26s %s\n", help[i].flags, help[i].text);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        char flags[64];
+        const struct sim_opt *o = &options[i];
+        if (o->val < 256)
+            snprintf(flags, sizeof(flags), "-%c, --%s", o->val, o->name);
+        else
+            snprintf(flags, sizeof(flags), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(out, "  %-26s %s\n", flags, o->text);
+    }
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -92,24 +105,17 @@ static int parse_listen(const char *arg, struct sim_options *o)
     return 0;
 }
 
-enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK };
-
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct sim_options *o)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-        {"listen", required_argument, NULL, O_LISTEN}, {"nodes", required_argument, NULL, O_NODES},
-        {"kubeconfig-out", required_argument, NULL, O_KCFG}, {"seed", required_argument, NULL, O_SEED},
-        {"state", required_argument, NULL, O_STATE}, {"latency-ms", required_argument, NULL, O_LAT},
-        {"fail-rate", required_argument, NULL, O_FAIL}, {"seed-tenants", required_argument, NULL, O_TENANTS},
-        {"ns-delete-delay-ms", required_argument, NULL, O_NSDELAY},
-        {"bookmark-interval-ms", required_argument, NULL, O_BOOKMARK},
-        {NULL, 0, NULL, 0},
-    };
+    struct option opts[NOPTIONS + 1];
     int c;
     long v;
 
+    for (size_t i = 0; i < NOPTIONS; i++)
+        opts[i] = (struct option){options[i].name, options[i].arg ? required_argument : no_argument,
+                                  NULL, options[i].val};
+    opts[NOPTIONS] = (struct option){NULL, 0, NULL, 0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
         switch (c) {
