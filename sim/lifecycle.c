@@ -66,14 +66,23 @@ int sim_lifecycle_start(struct sim *s, struct os_error *err)
     return 0;
 }
 
-void sim_lifecycle_stop(struct sim *s)
+void sim_lifecycle_stop(struct sim *s, int max_wait_ms)
 {
-    if (!s->lifecycle_started)
-        return;
     pthread_mutex_lock(&s->lock);
     s->stopping = 1;
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
-    pthread_join(s->lifecycle, NULL);
+    if (s->lifecycle_started)
+        pthread_join(s->lifecycle, NULL);
     s->lifecycle_started = 0;
+    /* Watch streams see "stopping", end their chunked body and are freed by
+     * MHD (sim_watch_free wakes us); only then is it safe to stop the
+     * daemon without cutting a stream in the middle. */
+    int64_t until = mono_ms() + max_wait_ms;
+    pthread_mutex_lock(&s->lock);
+    while (s->nwatches > 0 && mono_ms() < until) {
+        struct timespec ts = {.tv_sec = (time_t)(until / 1000), .tv_nsec = (long)(until % 1000) * 1000000};
+        pthread_cond_timedwait(&s->changed, &s->lock, &ts);
+    }
+    pthread_mutex_unlock(&s->lock);
 }

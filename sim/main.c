@@ -188,7 +188,7 @@ static int sim_init(struct sim *s)
 
 static void sim_fini(struct sim *s)
 {
-    sim_lifecycle_stop(s);
+    sim_lifecycle_stop(s, 3000);
     sim_server_stop(s);
     sim_store_free(&s->store);
     sim_tls_free(&s->tls);

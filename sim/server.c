@@ -184,9 +184,10 @@ static struct MHD_Response *build_response(struct sim_response *rs)
     if (rs->watch) {
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, sim_watch_read,
                                               rs->watch, sim_watch_free);
-        rs->watch = NULL;        /* MHD owns it now */
-        if (r)
+        if (r) {
+            rs->watch = NULL;    /* MHD owns it now */
             MHD_add_response_header(r, "Content-Type", "application/json");
+        }
         return r;
     }
     if (rs->text) {

@@ -114,6 +114,7 @@ struct sim {
     pthread_cond_t changed;  /* broadcast on every store change and on stop */
     struct sim_store store;
     int stopping;
+    int nwatches;            /* open watch streams, so shutdown can drain them */
     int64_t start_ms;
     void *daemon;            /* struct MHD_Daemon * */
     pthread_t lifecycle;
@@ -366,7 +367,9 @@ void sim_scale(struct sim_request *rq, struct sim_response *rs);
 
 /* ---- lifecycle.c ---- */
 int sim_lifecycle_start(struct sim *s, struct os_error *err);
-void sim_lifecycle_stop(struct sim *s);
+/* Set stopping, wake everyone, join the thread, and give open watch streams
+ * up to max_wait_ms to send their last chunk. */
+void sim_lifecycle_stop(struct sim *s, int max_wait_ms);
 
 /* ---- seed.c ---- */
 int sim_seed(struct sim *s, struct os_error *err);

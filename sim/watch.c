@@ -200,6 +200,7 @@ void sim_watch_start(struct sim_request *rq, struct sim_response *rs)
         return;
     }
     pthread_mutex_lock(&s->lock);
+    s->nwatches++;
     if (!rv || !*rv || from == 0 || sim_query_true(rq, "sendInitialEvents")) {
         initial_events(w);
         if (sim_query_true(rq, "sendInitialEvents"))
@@ -275,6 +276,10 @@ void sim_watch_free(void *cls)
     struct sim_watch *w = cls;
     if (!w)
         return;
+    pthread_mutex_lock(&w->sim->lock);
+    w->sim->nwatches--;
+    pthread_cond_broadcast(&w->sim->changed);
+    pthread_mutex_unlock(&w->sim->lock);
     sim_filter_free(&w->filter);
     free(w->buf);
     free(w);

@@ -138,6 +138,8 @@ if kill -0 "$curl_pid" 2>/dev/null; then
     kill "$curl_pid"
 else
     ok "open watch stream ends at shutdown"
+    wait "$curl_pid"
+    check_eq "the stream ends cleanly (curl exit 0, last chunk sent)" 0 "$?"
 fi
 check_contains "the watch had its ADDED events" '"type":"ADDED"' "$(cat "$OS_TMP/watch.out")"
 sim_finish
