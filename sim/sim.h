@@ -213,6 +213,9 @@ json_object *sim_status_unauthorized(void);
 json_object *sim_status_method_not_allowed(const struct kube_resource *res,
                                            const char *method);
 json_object *sim_status_expired(const char *message);
+/* 504 for a resourceVersion newer than the store: "Too large resource
+ * version" with retryAfterSeconds 1. */
+json_object *sim_status_too_large_rv(unsigned long long want, unsigned long long current);
 /* Add a cause to details.causes of st. */
 void sim_status_add_cause(json_object *st, const char *reason, const char *message,
                           const char *field);

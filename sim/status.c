@@ -221,3 +221,14 @@ json_object *sim_status_expired(const char *message)
 {
     return sim_status(410, "Expired", message);
 }
+
+json_object *sim_status_too_large_rv(unsigned long long want, unsigned long long current)
+{
+    json_object *st = statusf(504, "Timeout", "Timeout: Too large resource version: %llu, current: %llu",
+                              want, current);
+    sim_status_add_cause(st, "ResourceVersionTooLarge", "Too large resource version", NULL);
+    json_object *d;
+    json_object_object_get_ex(st, "details", &d);
+    json_object_object_add(d, "retryAfterSeconds", json_object_new_int(1));
+    return st;
+}

@@ -253,6 +253,36 @@ static int collect_page(struct sim *s, const struct kube_resource *res, const ch
     return 0;
 }
 
+/* resourceVersion on a list: not with continue (400); newer than the
+ * store is a 504 (a real server waits up to 3 s first).  Otherwise the
+ * answer is always the most recent state. */
+static int list_rv_check(struct sim_request *rq, struct sim_response *rs)
+{
+    const char *rv = sim_query(rq, "resourceVersion"), *cont = sim_query(rq, "continue");
+    char *end;
+    if (!rv || !*rv)
+        return 0;
+    if (cont && *cont) {
+        sim_respond_status(rs, sim_status_bad_request("specifying resource version is not allowed when using continue"));
+        return -1;
+    }
+    unsigned long long want = strtoull(rv, &end, 10);
+    if (*end) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "resourceVersion: Invalid value: \"%.200s\": must be a valid resource version", rv);
+        sim_respond_status(rs, sim_status_bad_request(msg));
+        return -1;
+    }
+    pthread_mutex_lock(&rq->sim->lock);
+    unsigned long long cur = rq->sim->store.rv;
+    pthread_mutex_unlock(&rq->sim->lock);
+    if (want > cur) {
+        sim_respond_status(rs, sim_status_too_large_rv(want, cur));
+        return -1;
+    }
+    return 0;
+}
+
 void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
 {
     const struct sim_route *r = &rq->route;
@@ -262,7 +292,7 @@ void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
     long limit = lim ? strtol(lim, NULL, 10) : 0;
     char rv[24];
 
-    if (sim_filter_parse(rq, r->res, &f, rs) < 0)
+    if (list_rv_check(rq, rs) < 0 || sim_filter_parse(rq, r->res, &f, rs) < 0)
         return;
     if (collect_page(rq->sim, r->res, r->has_ns ? r->ns : NULL, &f, limit,
                      sim_query(rq, "continue"), &pg) < 0) {

@@ -205,6 +205,15 @@ void sim_watch_start(struct sim_request *rq, struct sim_response *rs)
         initial_events(w);
         if (sim_query_true(rq, "sendInitialEvents"))
             append_bookmark(w, w->cursor, 1);
+    } else if (from > s->store.rv) {
+        /* A real server waits up to 3 s for the version to appear. */
+        unsigned long long cur = s->store.rv;
+        s->nwatches--;
+        pthread_mutex_unlock(&s->lock);
+        sim_filter_free(&w->filter);
+        free(w);
+        sim_respond_status(rs, sim_status_too_large_rv(from, cur));
+        return;
     } else {
         w->cursor = from;
         ring_events(w);

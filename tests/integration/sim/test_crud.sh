@@ -206,6 +206,16 @@ check_eq "pages cover every pod once" "$total" "$(printf '%s\n' "$names" | sort 
 check_eq "page count" $(((total + 2) / 3)) "$pages"
 api GET "/api/v1/pods?limit=3&continue=%%%"
 check_api "bad continue token: 400" 400 .reason BadRequest
+api GET "/api/v1/pods?limit=3&continue=$(jqr .metadata.continue)&resourceVersion=1"
+api GET "/api/v1/pods?limit=3"
+api GET "/api/v1/pods?limit=3&continue=$(jqr .metadata.continue)&resourceVersion=$(jqr .metadata.resourceVersion)"
+check_api "continue with resourceVersion: 400" 400 .message "specifying resource version is not allowed when using continue"
+api GET "/api/v1/pods?resourceVersion=999999"
+check_api "list at a future resourceVersion: 504" 504 .reason Timeout
+check_eq "504 retryAfterSeconds" 1 "$(jqr .details.retryAfterSeconds)"
+check_eq "504 message" true "$(jqr '.message | test("^Timeout: Too large resource version: 999999, current: [0-9]+$")')"
+api GET "/api/v1/pods?resourceVersion=0"
+check_api "list at resourceVersion 0" 200 .kind PodList
 
 # ---- delete ----
 api DELETE $DEP/warned

@@ -117,6 +117,8 @@ sleep 2
 t1=$(awk '{print $14 + $15}' "/proc/$SIM_PID/stat")
 [ $((t1 - t0)) -lt 30 ] && ok "idle watch: no busy loop" || not_ok "idle watch: no busy loop" "$((t1 - t0)) ticks"
 
+api GET "$CM?watch=1&resourceVersion=99999999"
+check_api "watch from a future resourceVersion: 504" 504 .reason Timeout
 api GET "$CM?watch=1&resourceVersion=abc"
 check_api "bad resourceVersion: 400" 400 .reason BadRequest
 api GET "$CM?watch=1&fieldSelector=data.a%3D1"
