@@ -580,10 +580,17 @@ static void net_error(struct kube_call *call, CURLcode cc, struct os_error *err)
 
 static void trace(struct kube_client *c, const struct kube_call *call, long status, long ms)
 {
+    struct timespec ts;
+    struct tm tm;
+    char when[16];
+
     if (!c->opts.trace)
         return;
-    fprintf(c->opts.trace, "%s %s %ld %ldms attempt=%d\n", call->method, call->path, status,
-            ms, call->attempts);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(when, sizeof(when), "%H:%M:%S", &tm);
+    fprintf(c->opts.trace, "%s.%03ld %s %s %ld %ldms attempt=%d\n", when, ts.tv_nsec / 1000000,
+            call->method, call->path, status, ms, call->attempts);
     fflush(c->opts.trace);
 }
 
@@ -686,19 +693,23 @@ static long start_due(struct kube_client *c)
     return next;
 }
 
-static void drain(struct kube_client *c)
+/* Hand every finished transfer to on_complete; returns how many. */
+static int drain(struct kube_client *c)
 {
     CURLMsg *msg;
-    int left;
+    int left, n = 0;
 
     while ((msg = curl_multi_info_read(c->multi, &left))) {
         struct kube_call *call = NULL;
         if (msg->msg != CURLMSG_DONE)
             continue;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
-        if (call)
+        if (call) {
             on_complete(c, call, msg->data.result);
+            n++;
+        }
     }
+    return n;
 }
 
 int kube_client_wait(struct kube_client *c, int timeout_ms, struct curl_waitfd *fds, unsigned nfds)
@@ -707,7 +718,10 @@ int kube_client_wait(struct kube_client *c, int timeout_ms, struct curl_waitfd *
     long next;
 
     curl_multi_perform(c->multi, &running);
-    drain(c);
+    /* Something finished already: let the caller look before sleeping,
+     * or a blocking call would wait out the whole timeout for nothing. */
+    if (drain(c) > 0)
+        timeout_ms = 0;
     next = start_due(c);
     if (next >= 0 && next < timeout_ms)
         timeout_ms = (int)next;

@@ -332,7 +332,13 @@ struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_res
         os_error_set(err, OS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    start_list(w, 0);
+    if (w->opts.resource_version && *w->opts.resource_version) {
+        snprintf(w->rv, sizeof(w->rv), "%s", w->opts.resource_version);
+        start_watch(w, 0);
+    } else {
+        start_list(w, 0);
+    }
+    w->opts.resource_version = NULL;
     if (!w->call) {
         os_error_set(err, OS_ERR_INVALID, "cannot start watching %s", r->plural);
         kube_watch_stop(w);

@@ -37,6 +37,10 @@ struct kube_watch_opts {
     int page_size;                /* list page; 0: 500 */
     long backoff_base_ms;         /* 0: 500 ms */
     long backoff_cap_ms;          /* 0: 30 s */
+    /* Resume: watch from this resourceVersion without listing first (the
+     * consumer kept its state).  If the server no longer has it (410), the
+     * collection is listed as usual.  NULL: list first. */
+    const char *resource_version;
 };
 
 struct kube_watch;
