@@ -206,6 +206,28 @@ static struct MHD_Response *build_response(struct sim_response *rs)
     return r;
 }
 
+/* Keep body bytes up to SIM_MAX_BODY; past it only remember that it was
+ * too large (the request is then answered 413).  -1 when out of memory. */
+static int append_body(struct conn_ctx *ctx, const char *data, size_t n)
+{
+    if (ctx->too_large || ctx->len + n > SIM_MAX_BODY) {
+        ctx->too_large = 1;
+        return 0;
+    }
+    if (ctx->len + n + 1 > ctx->cap) {
+        size_t nc = (ctx->len + n + 1) * 2;
+        char *nb = realloc(ctx->body, nc);
+        if (!nb)
+            return -1;
+        ctx->body = nb;
+        ctx->cap = nc;
+    }
+    memcpy(ctx->body + ctx->len, data, n);
+    ctx->len += n;
+    ctx->body[ctx->len] = '\0';
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -220,23 +242,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!ctx->too_large && ctx->len + *upload_size > SIM_MAX_BODY) {
-            ctx->too_large = 1;
-        } else if (!ctx->too_large) {
-            if (ctx->len + *upload_size + 1 > ctx->cap) {
-                size_t nc = (ctx->len + *upload_size + 1) * 2;
-                char *nb = realloc(ctx->body, nc);
-                if (!nb)
-                    return MHD_NO;
-                ctx->body = nb;
-                ctx->cap = nc;
-            }
-            memcpy(ctx->body + ctx->len, upload, *upload_size);
-            ctx->len += *upload_size;
-            ctx->body[ctx->len] = '\0';
-        }
+        int rc = append_body(ctx, upload, *upload_size);
         *upload_size = 0;
-        return MHD_YES;
+        return rc < 0 ? MHD_NO : MHD_YES;
     }
 
     struct sim_request rq = {

@@ -141,14 +141,18 @@ void sim_json_set_str(json_object *o, const char *key, const char *val);
 void sim_human_duration(int64_t ms, char *buf, size_t len);
 
 /* ---- tls.c ---- */
+/* Fill tls with freshly generated PEMs (malloc'd; sim_tls_free() frees and
+ * wipes the key).  On error tls is left empty. */
 int sim_tls_generate(struct sim_tls *tls, struct os_error *err);
 void sim_tls_free(struct sim_tls *tls);
 
 /* ---- kubeconfig.c ---- */
+/* Write the kubeconfig for s (server URL, CA, token) to path, mode 0600. */
 int sim_kubeconfig_write(const struct sim *s, const char *path, struct os_error *err);
 
 /* ---- store.c (all calls with sim->lock held unless noted) ---- */
 int sim_store_init(struct sim_store *st);
+/* Free every object and event (no lock needed: single-threaded by then). */
 void sim_store_free(struct sim_store *st);
 struct sim_object *sim_store_find(struct sim *s, const struct kube_resource *res,
                                   const char *ns, const char *name);
@@ -186,7 +190,8 @@ struct sim_route {
  * unknown path. */
 int sim_route_parse(const char *path, struct sim_route *r);
 
-/* ---- status.c: each returns a new Status json (caller puts) ---- */
+/* ---- status.c: each returns a new Status json (the caller puts it, usually
+ * by handing it to sim_respond_status()) ---- */
 struct sim_cause {
     const char *reason;
     const char *message;
@@ -247,14 +252,20 @@ struct sim_request {
     void *conn;                   /* struct MHD_Connection * */
 };
 
-/* A query parameter (decoded) or NULL. */
+/* A query parameter (decoded, owned by MHD, valid for the request) or NULL. */
 const char *sim_query(const struct sim_request *rq, const char *key);
+/* 1 for "1", "true" or "True". */
 int sim_query_true(const struct sim_request *rq, const char *key);
+/* Set the answer; rs takes ownership of body (a previous body is put). */
 void sim_respond_json(struct sim_response *rs, int code, json_object *body);
+/* Same, with the HTTP code taken from the Status's "code". */
 void sim_respond_status(struct sim_response *rs, json_object *status);
+/* Add a Warning header value (copied; freed with the response). */
 void sim_add_warning(struct sim_response *rs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Start the HTTPS daemon; sets s->port (the bound port when 0 was asked). */
 int sim_server_start(struct sim *s, struct os_error *err);
+/* Stop the daemon (joins its threads).  Safe when not started. */
 void sim_server_stop(struct sim *s);
 
 /* ---- discovery.c ---- */
@@ -331,7 +342,8 @@ void sim_managed_update(json_object *nobj, json_object *old, const char *manager
 void sim_manager_name(const struct sim_request *rq, char *buf, size_t len);
 
 /* ---- yaml_json.c ---- */
-/* Parse one YAML (or JSON) document into json-c.  NULL with msg on error. */
+/* Parse one YAML (or JSON) document into json-c: a new tree the caller
+ * puts, or NULL with a one-line reason in msg. */
 json_object *sim_yaml_to_json(const char *text, size_t len, char *msg, size_t msglen);
 
 /* ---- validate.c ---- */
@@ -359,9 +371,10 @@ json_object *sim_table(const char *include_object, const struct kube_resource *r
                        json_object **objs, size_t n, const char *rv, const char *cont);
 
 /* ---- watch.c ---- */
-/* Start a watch on rq's route; fills rs (a stream or an error). */
+/* Start a watch on rq's route; fills rs with a stream (rs->watch, owned by
+ * the response and then by MHD, freed by sim_watch_free) or an error. */
 void sim_watch_start(struct sim_request *rq, struct sim_response *rs);
-/* MHD content reader and free callbacks. */
+/* MHD content reader and free callbacks (run in the connection thread). */
 ssize_t sim_watch_read(void *cls, uint64_t pos, char *buf, size_t max);
 void sim_watch_free(void *cls);
 
@@ -369,12 +382,14 @@ void sim_watch_free(void *cls);
 void sim_scale(struct sim_request *rq, struct sim_response *rs);
 
 /* ---- lifecycle.c ---- */
+/* Start the background thread (namespace purge; phase-2 controllers). */
 int sim_lifecycle_start(struct sim *s, struct os_error *err);
 /* Set stopping, wake everyone, join the thread, and give open watch streams
  * up to max_wait_ms to send their last chunk. */
 void sim_lifecycle_stop(struct sim *s, int max_wait_ms);
 
 /* ---- seed.c ---- */
+/* Fill the store with the initial cluster and seal the history. */
 int sim_seed(struct sim *s, struct os_error *err);
 
 #endif

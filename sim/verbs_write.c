@@ -406,10 +406,47 @@ static void strip_times(json_object *obj)
         json_object_object_del(json_object_array_get_idx(mf, i), "time");
 }
 
+/* The tree to store for a write of nobj (owned) over o: the new status
+ * only for /status, else the new object with server metadata and status
+ * kept.  Returns the tree to use (owned). */
+static json_object *merge_server_state(const struct sim_object *o, json_object *nobj, int status_only)
+{
+    if (status_only) {
+        json_object *merged = NULL;
+        json_object_deep_copy(o->obj, &merged, NULL);
+        keep_member(merged, nobj, "status");
+        json_object_put(nobj);
+        nobj = merged;
+    } else {
+        keep_server_meta(nobj, o->obj);
+        if (sim_has_status(o->res))
+            keep_member(nobj, o->obj, "status");
+    }
+    if (!strcmp(o->res->kind, "Namespace"))
+        sim_json_set_str(sim_json_obj(sim_json_obj(nobj, "metadata"), "labels"),
+                         "kubernetes.io/metadata.name", o->name);
+    return nobj;
+}
+
+/* 1 when storing nobj would change nothing but managedFields times. */
+static int is_noop(json_object *nobj, json_object *old)
+{
+    json_object *a = NULL, *b = NULL;
+    json_object_deep_copy(nobj, &a, NULL);
+    json_object_deep_copy(old, &b, NULL);
+    strip_times(a);
+    strip_times(b);
+    json_object_object_del(sim_json_obj(a, "metadata"), "resourceVersion");
+    json_object_object_del(sim_json_obj(b, "metadata"), "resourceVersion");
+    int same = json_object_equal(a, b);
+    json_object_put(a);
+    json_object_put(b);
+    return same;
+}
+
 void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct sim_object *o,
                        json_object *nobj, const struct sim_write_ctx *w)
 {
-    struct sim *s = rq->sim;
     const struct kube_resource *res = o->res;
     const char *cur_rv = sim_json_str(o->obj, "metadata.resourceVersion");
     char av[96];
@@ -419,20 +456,7 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
         json_object_put(nobj);
         return;
     }
-    if (w->status_only) {
-        json_object *merged = NULL;
-        json_object_deep_copy(o->obj, &merged, NULL);
-        keep_member(merged, nobj, "status");
-        json_object_put(nobj);
-        nobj = merged;
-    } else {
-        keep_server_meta(nobj, o->obj);
-        if (sim_has_status(res))
-            keep_member(nobj, o->obj, "status");
-    }
-    if (!strcmp(res->kind, "Namespace"))
-        sim_json_set_str(sim_json_obj(sim_json_obj(nobj, "metadata"), "labels"),
-                         "kubernetes.io/metadata.name", o->name);
+    nobj = merge_server_state(o, nobj, w->status_only);
     if (validate(res, nobj, rs)) {
         json_object_put(nobj);
         return;
@@ -447,27 +471,15 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
         json_object_object_add(sim_json_obj(nobj, "metadata"), "generation",
                                json_object_new_int64((g ? json_object_get_int64(g) : 0) + 1));
     }
-    /* A write that changes nothing but managedFields times is a no-op. */
-    json_object *a = NULL, *b = NULL;
-    json_object_deep_copy(nobj, &a, NULL);
-    json_object_deep_copy(o->obj, &b, NULL);
-    strip_times(a);
-    strip_times(b);
-    json_object_object_del(sim_json_obj(a, "metadata"), "resourceVersion");
-    json_object_object_del(sim_json_obj(b, "metadata"), "resourceVersion");
-    int same = json_object_equal(a, b);
-    json_object_put(a);
-    json_object_put(b);
-    if (same || w->dry_run) {
-        if (same) {
-            json_object_put(nobj);
-            nobj = sim_object_export(o, 1);
-        }
+    if (is_noop(nobj, o->obj)) {
+        json_object_put(nobj);
+        sim_respond_json(rs, 200, sim_object_export(o, 1));
+    } else if (w->dry_run) {
         sim_respond_json(rs, 200, nobj);
-        return;
+    } else {
+        sim_store_replace(rq->sim, o, nobj);
+        sim_respond_json(rs, 200, sim_object_export(o, 1));
     }
-    sim_store_replace(s, o, nobj);
-    sim_respond_json(rs, 200, sim_object_export(o, 1));
 }
 
 static int subresource_ok(const struct sim_route *r, struct sim_response *rs, int *status_only)
@@ -672,6 +684,38 @@ static void namespace_terminate(struct sim *s, struct sim_object *o, struct sim_
     sim_respond_json(rs, 200, sim_object_export(o, 1));
 }
 
+/* DELETE of a Namespace (lock held): 403 for the protected ones, 409 when
+ * already terminating, else Terminating. */
+static void delete_namespace(struct sim *s, struct sim_object *o, struct sim_response *rs, int dry_run)
+{
+    if (protected_namespace(o->name))
+        sim_respond_status(rs, sim_status_forbidden(o->res, o->name, "this namespace may not be deleted"));
+    else if (sim_json_path(o->obj, "metadata.deletionTimestamp"))
+        sim_respond_status(rs, sim_status_conflict(o->res, o->name, NS_TERMINATING_MSG));
+    else
+        namespace_terminate(s, o, rs, dry_run);
+}
+
+/* Foreground/Orphan (lock held): a real server answers with the object
+ * carrying deletionTimestamp and the finalizer, then the garbage collector
+ * finishes.  Phase 1 has no dependents to wait for, so the object goes at
+ * once; the answer keeps the real shape. */
+static void delete_with_finalizer(struct sim *s, struct sim_object *o, const char *policy,
+                                  struct sim_response *rs, int dry_run)
+{
+    json_object *copy = sim_object_export(o, 1), *meta = sim_json_obj(copy, "metadata");
+    json_object *fin = json_object_new_array();
+    char ts[32];
+
+    sim_format_time(sim_now_ms(), ts, sizeof(ts));
+    sim_json_set_str(meta, "deletionTimestamp", ts);
+    json_object_array_add(fin, json_object_new_string(!strcmp(policy, "Foreground") ? "foregroundDeletion" : "orphan"));
+    json_object_object_add(meta, "finalizers", fin);
+    if (!dry_run)
+        sim_store_remove(s, o);
+    sim_respond_json(rs, 200, copy);
+}
+
 void sim_verb_delete(struct sim_request *rq, struct sim_response *rs)
 {
     struct sim *s = rq->sim;
@@ -699,27 +743,9 @@ void sim_verb_delete(struct sim_request *rq, struct sim_response *rs)
     } else if (pre_rv && strcmp(pre_rv, sim_json_str(o->obj, "metadata.resourceVersion"))) {
         sim_respond_status(rs, sim_status_conflict(r->res, r->name, OPTIMISTIC_LOCK));
     } else if (!strcmp(r->res->kind, "Namespace")) {
-        if (protected_namespace(r->name))
-            sim_respond_status(rs, sim_status_forbidden(r->res, r->name, "this namespace may not be deleted"));
-        else if (sim_json_path(o->obj, "metadata.deletionTimestamp"))
-            sim_respond_status(rs, sim_status_conflict(r->res, r->name, NS_TERMINATING_MSG));
-        else
-            namespace_terminate(s, o, rs, dry_run);
+        delete_namespace(s, o, rs, dry_run);
     } else if (policy && strcmp(policy, "Background")) {
-        /* Foreground/Orphan: a real server answers with the object carrying
-         * deletionTimestamp and the finalizer, then the garbage collector
-         * finishes.  Phase 1 has no dependents to wait for, so the object
-         * goes at once; the answer keeps the real shape. */
-        json_object *copy = sim_object_export(o, 1), *meta = sim_json_obj(copy, "metadata");
-        char ts[32];
-        sim_format_time(sim_now_ms(), ts, sizeof(ts));
-        sim_json_set_str(meta, "deletionTimestamp", ts);
-        json_object *fin = json_object_new_array();
-        json_object_array_add(fin, json_object_new_string(!strcmp(policy, "Foreground") ? "foregroundDeletion" : "orphan"));
-        json_object_object_add(meta, "finalizers", fin);
-        if (!dry_run)
-            sim_store_remove(s, o);
-        sim_respond_json(rs, 200, copy);
+        delete_with_finalizer(s, o, policy, rs, dry_run);
     } else {
         const char *uid = sim_json_str(o->obj, "metadata.uid");
         sim_respond_status(rs, sim_status_success(r->res, r->name, uid));
