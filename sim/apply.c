@@ -453,6 +453,8 @@ static json_object *apply_config(struct sim_request *rq, struct sim_response *rs
         sim_json_set_str(meta, "name", r->name);
         if (r->res->namespaced)
             sim_json_set_str(meta, "namespace", r->ns);
+        else
+            json_object_object_del(meta, "namespace");
         json_object_object_del(meta, "managedFields");
         json_object_object_del(meta, "resourceVersion");
         return cfg;

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sim.h"
 
 #define OPTIMISTIC_LOCK "the object has been modified; please apply your changes to the latest version and try again"
@@ -208,6 +210,30 @@ static void default_service(struct sim *s, json_object *spec)
     }
 }
 
+/* Secrets: stringData is write-only; the server folds it into data
+ * (base64) and drops it, on every write. */
+static void fold_string_data(json_object *obj)
+{
+    json_object *sd;
+    if (!json_object_object_get_ex(obj, "stringData", &sd) || !json_object_is_type(sd, json_type_object)) {
+        json_object_object_del(obj, "stringData");
+        return;
+    }
+    json_object *data = sim_json_obj(obj, "data");
+    json_object_object_foreach(sd, key, val) {
+        const char *v = val ? json_object_get_string(val) : "";
+        size_t n = strlen(v);
+        size_t blen = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+        char *b = malloc(blen);
+        if (!b)
+            continue;
+        sodium_bin2base64(b, blen, (const unsigned char *)v, n, sodium_base64_VARIANT_ORIGINAL);
+        sim_json_set_str(data, key, b);
+        free(b);
+    }
+    json_object_object_del(obj, "stringData");
+}
+
 /* Server-side defaults of a new object (lock held). */
 static void apply_defaults(struct sim *s, const struct kube_resource *res, json_object *obj)
 {
@@ -246,6 +272,7 @@ static void apply_defaults(struct sim *s, const struct kube_resource *res, json_
         json_object_object_add(obj, "status", json_tokener_parse("{\"phase\":\"Pending\"}"));
     } else if (!strcmp(k, "Secret")) {
         default_if_missing(obj, "type", json_object_new_string("Opaque"));
+        fold_string_data(obj);
     } else if (sim_has_status(res)) {
         json_object_object_add(obj, "status", json_object_new_object());
     }
@@ -457,6 +484,8 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
         return;
     }
     nobj = merge_server_state(o, nobj, w->status_only);
+    if (!strcmp(res->kind, "Secret"))
+        fold_string_data(nobj);
     if (validate(res, nobj, rs)) {
         json_object_put(nobj);
         return;

@@ -47,7 +47,8 @@ sim_start() {
     SIM_CA=$OS_TMP/ca.pem
     sed -n 's/^ *certificate-authority-data: //p' "$SIM_KC" | base64 -d >"$SIM_CA"
     KUBECONFIG=$SIM_KC
-    export KUBECONFIG
+    KUBECACHEDIR=$OS_TMP/kube-cache     # keep kubectl's caches out of $HOME
+    export KUBECONFIG KUBECACHEDIR
 }
 
 # Kill the simulator if it still runs (bounded wait for it to go).

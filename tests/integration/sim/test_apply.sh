@@ -107,6 +107,34 @@ spec:
     match: Host(`acme.example.com`)
     services: [{name: odoo, port: 8069}]'
 check_api "apply an IngressRoute (CRD)" 201 '.spec.routes[0].services[0].port' 8069
+# The tenant flow: namespace first, then its objects, all applied with force.
+NSY='apiVersion: v1
+kind: Namespace
+metadata:
+  name: tenant-acme
+  labels:
+    app.kubernetes.io/managed-by: odoo-saas
+    odoo-saas.io/tenant: acme'
+api PATCH "/api/v1/namespaces/tenant-acme?fieldManager=odoo-saas&force=true" -H "$A" --data-binary "$NSY"
+check_api "apply a Namespace: 201" 201 '.metadata.labels["kubernetes.io/metadata.name"]' tenant-acme
+check_eq "applied Namespace is Active with its labels" "Active acme" "$(jqr '"\(.status.phase) \(.metadata.labels["odoo-saas.io/tenant"])"')"
+nrv=$(jqr .metadata.resourceVersion)
+api PATCH "/api/v1/namespaces/tenant-acme?fieldManager=odoo-saas&force=true" -H "$A" --data-binary "$NSY"
+check_api "re-apply of the Namespace is a no-op" 200 .metadata.resourceVersion "$nrv"
+api PATCH "/api/v1/namespaces/tenant-acme/secrets/db?fieldManager=odoo-saas&force=true" -H "$A" \
+    --data-binary 'apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData: {password: s3cret}'
+check_api "apply a Secret with stringData" 201 .data.password czNjcmV0
+check_eq "stringData is folded into data" null "$(jqr .stringData)"
+api PATCH "/api/v1/namespaces/tenant-acme/secrets/db?fieldManager=odoo-saas&force=true" -H "$A" \
+    --data-binary 'apiVersion: v1
+kind: Secret
+metadata: {name: db}
+stringData: {password: s3cret}'
+check_eq "re-apply of the Secret: 200" 200 "$HTTP_CODE"
+
 api PATCH "$D/odoo?fieldManager=x" -H "$A" --data-binary 'kind: [unclosed'
 check_api "malformed YAML: 400" 400 .reason BadRequest
 sim_finish
