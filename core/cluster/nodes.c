@@ -222,7 +222,8 @@ static void spread(struct cluster_nodes *cn)
     int first = 1;
     for (size_t i = 0; i < cn->n; i++) {
         struct node_usage *u = &cn->nodes[i];
-        qsort(u->tenants, u->ntenants, sizeof(char *), cmp_str);
+        if (u->ntenants > 1)
+            qsort(u->tenants, u->ntenants, sizeof(char *), cmp_str);
         if (u->unschedulable || !u->ready)
             continue;
         if (first || u->ntenants > cn->max_tenants)

@@ -166,24 +166,23 @@ static int subst_string(struct walk *w, struct json_object *node, struct json_ob
     size_t used;
     char *text;
 
-    *out = json_object_get(node);
-    if (!strchr(s, '$'))
+    *out = NULL;
+    if (!strchr(s, '$')) {
+        *out = json_object_get(node);
         return 0;
+    }
     if (var_name(s, name, sizeof(name), &used) == 0 && s[used] == '\0') {
         struct json_object *v = lookup(w, name);
         if (v == (struct json_object *)-1)
             return w->err->code;
-        json_object_put(*out);
         /* A whole-value reference keeps the variable's type: deep copy so
          * documents never share nodes. */
-        *out = NULL;
         if (v && json_object_deep_copy(v, out, NULL) != 0)
             return os_error_set(w->err, OS_ERR_NOMEM, "out of memory");
         return 0;
     }
     if (!(text = splice(w, s)))
         return w->err->code;
-    json_object_put(*out);
     *out = json_object_new_string(text);
     free(text);
     return *out ? 0 : os_error_set(w->err, OS_ERR_NOMEM, "out of memory");
