@@ -305,7 +305,9 @@ void sim_create_object(struct sim_request *rq, struct sim_response *rs, json_obj
  * preserved metadata, generation, managedFields.  Answers 200 in rs. */
 void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct sim_object *o,
                        json_object *nobj, const struct sim_write_ctx *w);
-/* Check unknown fields per fieldValidation: 400 (returns -1) or warnings. */
+/* Check unknown fields per fieldValidation: 400 (returns -1), or Warning
+ * headers (Warn, the default); with Warn and Ignore they are then removed
+ * from obj, so they are never stored. */
 int sim_check_unknown_fields(struct sim_request *rq, struct sim_response *rs, json_object *obj);
 /* Remove a namespace and all its content now (lock held). */
 void sim_namespace_purge(struct sim *s, struct sim_object *ns);
@@ -358,6 +360,9 @@ void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_
  * to max.  Returns the count. */
 size_t sim_unknown_fields(const struct kube_resource *res, json_object *obj,
                           char **names, size_t max);
+/* Drop the unknown fields (same levels), as decoding into typed objects
+ * does on a real server. */
+void sim_prune_unknown_fields(const struct kube_resource *res, json_object *obj);
 /* 1 when the resource has a /status subresource (main writes keep status). */
 int sim_has_status(const struct kube_resource *res);
 /* 1 when the kind carries metadata.generation. */

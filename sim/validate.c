@@ -332,15 +332,52 @@ static void unknown_in(json_object *o, const char *allowed, const char *prefix,
     }
 }
 
+static const struct kind_fields *kind_fields_of(const struct kube_resource *res)
+{
+    for (const struct kind_fields *f = fields; f->kind; f++)
+        if (!strcmp(f->kind, res->kind))
+            return f;
+    return NULL;
+}
+
+/* Delete the members of o not in allowed. */
+static void prune_in(json_object *o, const char *allowed)
+{
+    char *del[64];
+    size_t n = 0;
+    if (!o || !json_object_is_type(o, json_type_object))
+        return;
+    json_object_object_foreach(o, key, val) {
+        (void)val;
+        if (!in_csv(allowed, key) && n < 64)
+            del[n++] = strdup(key);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (del[i])
+            json_object_object_del(o, del[i]);
+        free(del[i]);
+    }
+}
+
+void sim_prune_unknown_fields(const struct kube_resource *res, json_object *obj)
+{
+    const struct kind_fields *kf = kind_fields_of(res);
+    char top[1024];
+    if (!kf)
+        return;
+    snprintf(top, sizeof(top), "apiVersion,kind,metadata,%s", kf->top);
+    prune_in(obj, top);
+    prune_in(sim_json_path(obj, "metadata"), meta_fields);
+    if (kf->spec)
+        prune_in(sim_json_path(obj, "spec"), kf->spec);
+}
+
 size_t sim_unknown_fields(const struct kube_resource *res, json_object *obj, char **names, size_t max)
 {
-    const struct kind_fields *kf = NULL;
+    const struct kind_fields *kf = kind_fields_of(res);
     char top[1024];
     size_t n = 0;
 
-    for (const struct kind_fields *f = fields; f->kind; f++)
-        if (!strcmp(f->kind, res->kind))
-            kf = f;
     if (!kf)
         return 0;
     snprintf(top, sizeof(top), "apiVersion,kind,metadata,%s", kf->top);

@@ -114,8 +114,10 @@ int sim_check_unknown_fields(struct sim_request *rq, struct sim_response *rs, js
     char *names[16];
     size_t n;
 
-    if (mode && !strcmp(mode, "Ignore"))
+    if (mode && !strcmp(mode, "Ignore")) {
+        sim_prune_unknown_fields(rq->route.res, obj);
         return 0;
+    }
     if (mode && strcmp(mode, "Strict") && strcmp(mode, "Warn")) {
         char msg[256];
         snprintf(msg, sizeof(msg), "fieldValidation parameter unsupported: %s", mode);
@@ -140,6 +142,7 @@ int sim_check_unknown_fields(struct sim_request *rq, struct sim_response *rs, js
         sim_add_warning(rs, "299 - \"unknown field \\\"%s\\\"\"", names[i]);
         free(names[i]);
     }
+    sim_prune_unknown_fields(rq->route.res, obj);   /* never stored */
     return 0;
 }
 

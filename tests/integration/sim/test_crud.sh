@@ -154,8 +154,10 @@ api POST "$DEP" -H "$J" -d "$(printf '%s' "$DEPLOY" | jq -c '.metadata.name="war
 check_eq "Warn (default): created anyway" 201 "$HTTP_CODE"
 check_contains "Warn: Warning header for spec.foo" 'Warning: 299 - "unknown field \"spec.foo\""' "$HEADERS"
 check_contains "Warn: Warning header for metadata.bar" 'Warning: 299 - "unknown field \"metadata.bar\""' "$HEADERS"
+check_eq "Warn: unknown fields are not stored" "null null" "$(jqr '"\(.spec.foo) \(.metadata.bar)"')"
 api POST "$DEP?fieldValidation=Ignore" -H "$J" -d "$(printf '%s' "$DEPLOY" | jq -c '.metadata.name="ignored" | .spec.foo=1')"
 check_eq "Ignore: 201" 201 "$HTTP_CODE"
+check_eq "Ignore: unknown field dropped" null "$(jqr .spec.foo)"
 case "$HEADERS" in *Warning*) not_ok "Ignore: no Warning header" "$HEADERS" ;; *) ok "Ignore: no Warning header" ;; esac
 
 # ---- dryRun and generateName ----
