@@ -256,6 +256,27 @@ static json_object *openapi_gv(const char *group, const char *version)
     return doc;
 }
 
+/* /openapi/v2 as the protobuf kubectl asks for, with no definitions.
+ * kubectl validates client-side only what the v3 index does not cover (a
+ * v1 List read from a file is the common case); with an empty schema it
+ * skips every object, and the server still applies fieldValidation.
+ * Hand-encoded gnostic openapi_v2.Document: swagger (1) = "2.0",
+ * info (2) = {title (1), version (2)}, paths (8) = {}. */
+static void openapi_v2(struct sim_response *rs)
+{
+    static const char doc[] =
+        "\x0a\x03" "2.0"
+        "\x12\x15" "\x0a\x0a" "Kubernetes" "\x12\x07" "v1.32.3"
+        "\x42\x00";
+    rs->code = 200;
+    rs->text = malloc(sizeof(doc) - 1 + 1);
+    if (rs->text)
+        memcpy(rs->text, doc, sizeof(doc));
+    rs->text_len = sizeof(doc) - 1;
+    /* Go's mime parser refuses the "@" of the requested type. */
+    rs->content_type = "application/octet-stream";
+}
+
 int sim_discovery_handle(struct sim_request *rq, struct sim_response *rs)
 {
     const char *u = rq->url;
@@ -298,9 +319,12 @@ int sim_discovery_handle(struct sim_request *rq, struct sim_response *rs)
             sim_respond_status(rs, sim_status_path_not_found());
         return 1;
     }
+    if (!strcmp(u, "/openapi/v2")) {
+        openapi_v2(rs);
+        return 1;
+    }
     if (!strncmp(u, "/openapi/", 9)) {
-        sim_respond_status(rs, sim_status(406, "NotAcceptable",
-            "only the following media types are accepted: application/json"));
+        sim_respond_status(rs, sim_status_path_not_found());
         return 1;
     }
     int n = sscanf(u, "/apis/%127[^/]/%63[^/]", group, version);

@@ -158,7 +158,7 @@ static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int to
         sim_respond_status(rs, sim_status_unauthorized());
         return;
     }
-    if (!accept_ok(rq->accept)) {
+    if (strcmp(rq->url, "/openapi/v2") && !accept_ok(rq->accept)) {
         sim_respond_status(rs, sim_status(406, "NotAcceptable",
             "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"));
         return;
@@ -191,7 +191,8 @@ static struct MHD_Response *build_response(struct sim_response *rs)
         return r;
     }
     if (rs->text) {
-        r = MHD_create_response_from_buffer(strlen(rs->text), rs->text, MHD_RESPMEM_MUST_FREE);
+        r = MHD_create_response_from_buffer(rs->text_len ? rs->text_len : strlen(rs->text), rs->text,
+                                            MHD_RESPMEM_MUST_FREE);
         if (r)
             rs->text = NULL;
     } else {

@@ -232,6 +232,7 @@ struct sim_response {
     int code;
     json_object *body;       /* owned; NULL with text */
     char *text;              /* owned plain-text body, or NULL */
+    size_t text_len;         /* its length when binary (0: strlen(text)) */
     const char *content_type;
     char *warnings[8];       /* owned Warning header values */
     int nwarnings;

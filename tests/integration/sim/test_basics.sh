@@ -55,6 +55,13 @@ api GET /openapi/v3/apis/apps/v1
 check_eq "/openapi/v3/apis/apps/v1 declares fieldValidation on PATCH" fieldValidation \
     "$(jqr '.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"].patch.parameters[] | select(.name=="fieldValidation") | .name')"
 
+api GET /openapi/v3/apis/example.com/v1
+check_api "/openapi/v3 of an unknown group: 404" 404 .reason NotFound
+code=$(curl -sS --max-time 10 --cacert "$SIM_CA" -H "Authorization: Bearer $SIM_TOKEN" \
+    -H "Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf" -o "$OS_TMP/v2.pb" -w '%{http_code}' "$SIM_URL/openapi/v2")
+check_eq "/openapi/v2 (protobuf): 200" 200 "$code"
+check_eq "/openapi/v2 starts with swagger \"2.0\"" "0a03322e30" "$(head -c 5 "$OS_TMP/v2.pb" | od -An -tx1 | tr -d ' \n')"
+
 api GET /api/v1/nosuchthing
 check_api "unknown resource: 404" 404 .message "the server could not find the requested resource"
 api GET /apis/example.com/v1/widgets

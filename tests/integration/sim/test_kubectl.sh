@@ -136,6 +136,22 @@ check_contains "get ns after delete: NotFound" 'Error from server (NotFound): na
 out=$(k get deploy -n t-kube)
 check_contains "content gone with the namespace" "No resources found in t-kube namespace." "$out"
 
+# A v1 List from a file: kubectl validates it client-side with /openapi/v2
+# (served empty, as protobuf), then applies each item.
+cat >"$OS_TMP/list.json" <<'JSON'
+{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"t-list","labels":{"app.kubernetes.io/managed-by":"odoo-saas"}}},
+ {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"t-list"},"data":{"a":"1"}},
+ {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"default-deny","namespace":"t-list"},
+  "spec":{"podSelector":{},"policyTypes":["Ingress","Egress"]}}]}
+JSON
+out=$(k apply --server-side --force-conflicts --field-manager=odoo-saas -f "$OS_TMP/list.json")
+check_eq "apply --server-side of a List file" \
+    "namespace/t-list serverside-applied,configmap/cfg serverside-applied,networkpolicy.networking.k8s.io/default-deny serverside-applied" \
+    "$(printf '%s\n' "$out" | paste -sd, -)"
+out=$(k get networkpolicy -n t-list -o name)
+check_eq "List items were created" "networkpolicy.networking.k8s.io/default-deny" "$out"
+
 # Typed imperative commands send protobuf bodies: refused with 415 (documented).
 out=$(k create namespace imperative); rc=$?
 check_eq "kubectl create namespace (protobuf) fails" 1 "$rc"
