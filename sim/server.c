@@ -129,7 +129,9 @@ static void dispatch_resource(struct sim_request *rq, struct sim_response *rs)
             sim_metrics_list(rq, rs);
         return;
     }
-    if (!strcmp(r->sub, "scale") && (is_get || !strcmp(m, "PUT") || !strcmp(m, "PATCH")))
+    if (r->res->namespaced && !r->has_ns && !is_get)   /* e.g. POST /api/v1/pods */
+        sim_respond_status(rs, sim_status_method_not_allowed(r->res, m));
+    else if (!strcmp(r->sub, "scale") && (is_get || !strcmp(m, "PUT") || !strcmp(m, "PATCH")))
         sim_scale(rq, rs);
     else if (is_get && r->has_name)
         sim_verb_get(rq, rs);

@@ -99,6 +99,10 @@ out=$("$OS_BUILDDIR/odoo-saas-sim" --listen localhost:0 2>&1); rc=$?
 check_eq "--listen needs an IPv4 address: exit 1" 1 "$rc"
 check_contains "--listen error names the host" "localhost is not an IPv4 address" "$out"
 
+out=$("$OS_BUILDDIR/odoo-saas-sim" --listen "127.0.0.1:${SIM_URL##*:}" 2>&1); rc=$?
+check_eq "port in use: exit 1" 1 "$rc"
+check_eq "port in use: message" "odoo-saas-sim: cannot listen on 127.0.0.1:${SIM_URL##*:}" "$out"
+
 # The same --seed gives the same cluster (uids, names, IPs); another differs.
 # other_cluster SEED: the pods (name, IP, uid) of a second simulator.
 other_cluster() {

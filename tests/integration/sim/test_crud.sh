@@ -236,6 +236,10 @@ for ns in default kube-system kube-public; do
     api DELETE $NS/$ns
     check_api "delete $ns: 403" 403 .message "namespaces \"$ns\" is forbidden: this namespace may not be deleted"
 done
+api DELETE /api/v1/secrets
+check_api "deletecollection across all namespaces: 405" 405 .reason MethodNotAllowed
+api POST /api/v1/pods -H "$J" -d '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}'
+check_api "create without a namespace: 405" 405 .reason MethodNotAllowed
 api DELETE "/api/v1/namespaces/t-acme/secrets?labelSelector=none%3Dx"
 check_api "deletecollection with a selector matching nothing" 200 '.items | length' 0
 
