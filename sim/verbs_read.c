@@ -267,7 +267,7 @@ static int list_rv_check(struct sim_request *rq, struct sim_response *rs)
         return -1;
     }
     unsigned long long want = strtoull(rv, &end, 10);
-    if (*end) {
+    if (*end || *rv < '0' || *rv > '9') {
         char msg[300];
         snprintf(msg, sizeof(msg), "resourceVersion: Invalid value: \"%.200s\": must be a valid resource version", rv);
         sim_respond_status(rs, sim_status_bad_request(msg));

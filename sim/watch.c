@@ -191,7 +191,7 @@ void sim_watch_start(struct sim_request *rq, struct sim_response *rs)
     }
     char *end = NULL;
     unsigned long long from = rv ? strtoull(rv, &end, 10) : 0;
-    if (rv && *rv && (!end || *end)) {
+    if (rv && *rv && (!end || *end || *rv < '0' || *rv > '9')) {
         char msg[300];
         snprintf(msg, sizeof(msg), "resourceVersion: Invalid value: \"%s\": must be a valid resource version", rv);
         sim_filter_free(&w->filter);

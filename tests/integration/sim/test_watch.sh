@@ -119,6 +119,8 @@ t1=$(awk '{print $14 + $15}' "/proc/$SIM_PID/stat")
 
 api GET "$CM?watch=1&resourceVersion=99999999"
 check_api "watch from a future resourceVersion: 504" 504 .reason Timeout
+api GET "$CM?watch=1&resourceVersion=-1"
+check_api "negative resourceVersion: 400" 400 .reason BadRequest
 api GET "$CM?watch=1&resourceVersion=abc"
 check_api "bad resourceVersion: 400" 400 .reason BadRequest
 api GET "$CM?watch=1&fieldSelector=data.a%3D1"
