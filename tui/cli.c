@@ -16,6 +16,13 @@
 static const struct cli_command commands[] = {
     {"nodes", "[-o json|table]",
      "nodes with capacity, requests, usage and tenants, and the tenant spread", cmd_nodes},
+    {"tenant create",
+     "ID --tier T --admin-email E [--subdomain S] [--admin-password-file F] [--owner EMAIL] [--wait[=SECONDS]]",
+     "create a tenant (or finish one a failed create left behind)", cmd_tenant_create},
+    {"tenant list", "[-o json|table]", "every tenant with its phase", cmd_tenant_list},
+    {"tenant show", "ID [-o json|table]", "one tenant in detail", cmd_tenant_show},
+    {"tenant delete", "ID [--yes] [--wait[=SECONDS]]",
+     "delete a tenant and all its data (asks unless --yes)", cmd_tenant_delete},
     {"tenant render",
      "ID --tier T --admin-email E [--subdomain S] [--owner EMAIL] [-o json|table]",
      "print every object of a tenant (secret values are placeholders)", cmd_tenant_render},

@@ -55,5 +55,9 @@ const struct cli_command *cli_command(const char *name);
 /* Commands, one file each (cmd_*.c). */
 int cmd_nodes(struct cli *cli, int argc, char **argv);
 int cmd_tenant_render(struct cli *cli, int argc, char **argv);
+int cmd_tenant_create(struct cli *cli, int argc, char **argv);
+int cmd_tenant_list(struct cli *cli, int argc, char **argv);
+int cmd_tenant_show(struct cli *cli, int argc, char **argv);
+int cmd_tenant_delete(struct cli *cli, int argc, char **argv);
 
 #endif

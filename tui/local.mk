@@ -6,6 +6,9 @@ odoo_saas_SOURCES = \
 	tui/table.c tui/table.h \
 	tui/tenant_opts.c tui/tenant_opts.h \
 	tui/cmd_nodes.c \
-	tui/cmd_tenant_render.c
+	tui/cmd_tenant_render.c \
+	tui/cmd_tenant_create.c \
+	tui/cmd_tenant_list.c \
+	tui/cmd_tenant_delete.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)

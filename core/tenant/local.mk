@@ -4,7 +4,10 @@ libodoosaas_a_SOURCES += \
 	core/tenant/spec.c core/tenant/spec.h \
 	core/tenant/vars.c \
 	core/tenant/render.c core/tenant/render.h \
-	core/tenant/templates.c core/tenant/templates.h
+	core/tenant/templates.c core/tenant/templates.h \
+	core/tenant/status.c core/tenant/status.h \
+	core/tenant/apply.c core/tenant/apply.h \
+	core/tenant/delete.c core/tenant/delete.h
 nodist_libodoosaas_a_SOURCES = core/tenant/templates_embedded.c
 BUILT_SOURCES = core/tenant/templates_embedded.c
 CLEANFILES += core/tenant/templates_embedded.c

@@ -6,5 +6,8 @@
 
 #include "tenant/spec.h"
 #include "tenant/render.h"
+#include "tenant/status.h"
+#include "tenant/apply.h"
+#include "tenant/delete.h"
 
 #endif
