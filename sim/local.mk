@@ -34,7 +34,8 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_watch.sh \
 	tests/integration/sim/test_namespace.sh \
 	tests/integration/sim/test_apply.sh \
-	tests/integration/sim/test_kubectl.sh
+	tests/integration/sim/test_kubectl.sh \
+	tests/integration/sim/test_robustness.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
@@ -42,4 +43,5 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_watch.sh \
 	tests/integration/sim/test_namespace.sh \
 	tests/integration/sim/test_apply.sh \
-	tests/integration/sim/test_kubectl.sh
+	tests/integration/sim/test_kubectl.sh \
+	tests/integration/sim/test_robustness.sh

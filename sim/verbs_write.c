@@ -761,6 +761,10 @@ void sim_verb_delete(struct sim_request *rq, struct sim_response *rs)
         sim_respond_status(rs, sim_status_method_not_allowed(r->res, "DELETE"));
         goto done;
     }
+    if (rq->body_len && !json_object_is_type(opts, json_type_object)) {
+        sim_respond_status(rs, sim_status_bad_request("error decoding DeleteOptions: invalid JSON document"));
+        goto done;
+    }
     if (policy && strcmp(policy, "Orphan") && strcmp(policy, "Background") && strcmp(policy, "Foreground")) {
         char msg[256];
         snprintf(msg, sizeof(msg), "propagationPolicy: Unsupported value: \"%s\": supported values: \"Foreground\", \"Background\", \"Orphan\"", policy);
