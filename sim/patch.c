@@ -2,8 +2,12 @@
  * patch.c - JSON merge patch (RFC 7386) and JSON patch (RFC 6902).
  *
  * Both work on deep copies and return a new tree; the stored object is never
- * touched.  Strategic merge patch on built-in types is served by the merge
- * patch (lists are replaced, not merged by key: documented simplification).
+ * touched.  Strategic merge patch (built-in types) is the merge patch plus
+ * the parts kubectl relies on: lists of objects merged by their patch merge
+ * key for the common fields (containers and env by name, ports by
+ * containerPort or port, volumeMounts by mountPath, ...), "$patch":
+ * "delete"/"replace" in maps and list items, $deleteFromPrimitiveList, and
+ * the ordering directives ($setElementOrder, $retainKeys) dropped.
  * JSON patch supports add, remove, replace, move, copy and test, with JSON
  * pointers (RFC 6901, "~0" and "~1" escapes, "-" for the array end).
  */
@@ -49,6 +53,121 @@ static json_object *merge_into(json_object *target, json_object *patch)
 json_object *sim_merge_patch(json_object *target, json_object *patch)
 {
     return merge_into(copy_of(target), patch);
+}
+
+/* ---- strategic merge patch ---- */
+
+/* The patch merge key of a list field, or NULL for an atomic list.  Keyed
+ * by field name: good enough for the core and apps types. */
+static const char *merge_key(const char *field, json_object *list)
+{
+    static const char *keys[][2] = {
+        {"containers", "name"}, {"initContainers", "name"}, {"ephemeralContainers", "name"},
+        {"env", "name"}, {"volumes", "name"}, {"imagePullSecrets", "name"},
+        {"volumeMounts", "mountPath"}, {"volumeDevices", "devicePath"}, {"hostAliases", "ip"},
+        {"conditions", "type"}, {"ownerReferences", "uid"},
+    };
+    if (!strcmp(field, "ports")) {
+        json_object *first = json_object_array_length(list) ? json_object_array_get_idx(list, 0) : NULL;
+        return first && json_object_object_get_ex(first, "containerPort", NULL) ? "containerPort" : "port";
+    }
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (!strcmp(field, keys[i][0]))
+            return keys[i][1];
+    return NULL;
+}
+
+static json_object *strategic_into(json_object *target, json_object *patch);
+
+static int same_key(json_object *a, json_object *b, const char *key)
+{
+    json_object *va, *vb;
+    return json_object_is_type(a, json_type_object) && json_object_is_type(b, json_type_object) &&
+           json_object_object_get_ex(a, key, &va) && json_object_object_get_ex(b, key, &vb) &&
+           json_object_equal(va, vb);
+}
+
+/* Merge the patch list into the target list (owned) by key. */
+static json_object *merge_list(json_object *target, json_object *patch, const char *key)
+{
+    if (!json_object_is_type(target, json_type_array)) {
+        json_object_put(target);
+        target = json_object_new_array();
+    }
+    size_t np = json_object_array_length(patch);
+    for (size_t i = 0; i < np; i++) {
+        json_object *pe = json_object_array_get_idx(patch, i);
+        const char *directive = sim_json_str(pe, "$patch");
+        size_t nt = json_object_array_length(target), j;
+        for (j = 0; j < nt && !same_key(json_object_array_get_idx(target, j), pe, key); j++)
+            ;
+        if (directive && !strcmp(directive, "delete")) {
+            if (j < nt)
+                json_object_array_del_idx(target, j, 1);
+        } else if (j < nt) {
+            json_object *merged = strategic_into(json_object_get(json_object_array_get_idx(target, j)), pe);
+            json_object_array_put_idx(target, j, merged);
+        } else {
+            json_object_array_add(target, strategic_into(NULL, pe));
+        }
+    }
+    return target;
+}
+
+/* Remove the values listed in del from the primitive list o[field]. */
+static void delete_from_primitive_list(json_object *o, const char *field, json_object *del)
+{
+    json_object *list;
+    if (!json_object_object_get_ex(o, field, &list) || !json_object_is_type(list, json_type_array) ||
+        !json_object_is_type(del, json_type_array))
+        return;
+    for (size_t i = json_object_array_length(list); i > 0; i--)
+        for (size_t k = 0; k < json_object_array_length(del); k++)
+            if (json_object_equal(json_object_array_get_idx(list, i - 1), json_object_array_get_idx(del, k))) {
+                json_object_array_del_idx(list, i - 1, 1);
+                break;
+            }
+}
+
+static json_object *strategic_into(json_object *target, json_object *patch)
+{
+    if (!json_object_is_type(patch, json_type_object)) {
+        json_object_put(target);
+        return copy_of(patch);
+    }
+    const char *directive = sim_json_str(patch, "$patch");
+    if (directive && !strcmp(directive, "replace")) {
+        json_object_put(target);
+        target = NULL;
+    }
+    if (!json_object_is_type(target, json_type_object)) {
+        json_object_put(target);
+        target = json_object_new_object();
+    }
+    json_object_object_foreach(patch, key, val) {
+        if (key[0] == '$') {
+            if (!strncmp(key, "$deleteFromPrimitiveList/", 25))
+                delete_from_primitive_list(target, key + 25, val);
+            continue;     /* $patch, $setElementOrder/..., $retainKeys */
+        }
+        const char *vd = sim_json_str(val, "$patch");
+        if (!val || (vd && !strcmp(vd, "delete"))) {
+            json_object_object_del(target, key);
+            continue;
+        }
+        json_object *cur = NULL;
+        json_object_object_get_ex(target, key, &cur);
+        const char *mk = json_object_is_type(val, json_type_array) ? merge_key(key, val) : NULL;
+        json_object *merged = mk ? merge_list(cur ? json_object_get(cur) : NULL, val, mk)
+                                 : strategic_into(cur ? json_object_get(cur) : NULL, val);
+        json_object_object_add(target, key, merged);
+    }
+    return target;
+}
+
+json_object *sim_strategic_merge_patch(json_object *target, json_object *patch)
+{
+    return strategic_into(copy_of(target), patch);
 }
 
 /* Decode one pointer token (~1 -> /, ~0 -> ~) into buf. */

@@ -68,8 +68,10 @@ static json_object *new_scale(struct sim_request *rq, struct sim_response *rs, j
     }
     if (!strcmp(rq->method, "PUT") && media_is(ct, "application/json"))
         out = json_object_get(body);
-    else if (media_is(ct, "application/merge-patch+json") || media_is(ct, "application/strategic-merge-patch+json"))
+    else if (media_is(ct, "application/merge-patch+json"))
         out = sim_merge_patch(cur, body);
+    else if (media_is(ct, "application/strategic-merge-patch+json"))
+        out = sim_strategic_merge_patch(cur, body);
     else if (media_is(ct, "application/json-patch+json") && json_object_is_type(body, json_type_array)) {
         if (!(out = sim_json_patch(cur, body, msg, sizeof(msg))))
             sim_respond_status(rs, sim_status(422, "Invalid", msg));

@@ -332,6 +332,8 @@ json_object *sim_object_export(const struct sim_object *o, int with_type);
 /* ---- patch.c ---- */
 /* RFC 7386: returns a new tree (caller puts). */
 json_object *sim_merge_patch(json_object *target, json_object *patch);
+/* Strategic merge patch (see patch.c for what is covered): a new tree. */
+json_object *sim_strategic_merge_patch(json_object *target, json_object *patch);
 /* RFC 6902 on a deep copy of target: returns a new tree or NULL with msg. */
 json_object *sim_json_patch(json_object *target, json_object *ops, char *msg, size_t len);
 

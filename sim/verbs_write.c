@@ -614,7 +614,7 @@ void sim_verb_patch(struct sim_request *rq, struct sim_response *rs)
         if (!(nobj = sim_json_patch(o->obj, patch, msg, sizeof(msg))))
             sim_respond_status(rs, sim_status(422, "Invalid", msg));
     } else {
-        nobj = sim_merge_patch(o->obj, patch);
+        nobj = strategic ? sim_strategic_merge_patch(o->obj, patch) : sim_merge_patch(o->obj, patch);
     }
     if (nobj && (!json_object_is_type(nobj, json_type_object) ||
                  check_type(r->res, nobj, rs) || sim_check_unknown_fields(rq, rs, nobj))) {

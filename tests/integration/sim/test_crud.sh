@@ -111,6 +111,17 @@ api PATCH $DEP/odoo -H "Content-Type: application/json-patch+json" -d '[{"op":"t
 check_api "JSON patch failing test: 422" 422 .reason Invalid
 api PATCH $DEP/odoo -H "Content-Type: application/strategic-merge-patch+json" -d '{"spec":{"replicas":3}}'
 check_api "strategic merge patch on a built-in type: 200" 200 .spec.replicas 3
+SMP="Content-Type: application/strategic-merge-patch+json"
+api POST $DEP -H "$J" -d '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"smp"},"spec":{"selector":{"matchLabels":{"app":"smp"}},"template":{"metadata":{"labels":{"app":"smp"}},"spec":{"containers":[{"name":"odoo","image":"odoo:17","ports":[{"containerPort":8069}],"env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},{"name":"side","image":"busybox"}]}}}}'
+api PATCH $DEP/smp -H "$SMP" -d '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"odoo"},{"name":"side"}],"containers":[{"name":"odoo","image":"odoo:18","env":[{"name":"B","$patch":"delete"},{"name":"C","value":"3"}]}]}}}}'
+check_api "strategic merge: container merged by name" 200 '[.spec.template.spec.containers[] | "\(.name)=\(.image)"] | join(",")' "odoo=odoo:18,side=busybox"
+check_eq "strategic merge: untouched fields of the container kept" 8069 "$(jqr '.spec.template.spec.containers[0].ports[0].containerPort')"
+check_eq "strategic merge: env merged by name, \$patch delete" "A=1,C=3" "$(jqr '[.spec.template.spec.containers[0].env[] | "\(.name)=\(.value)"] | join(",")')"
+check_eq "strategic merge: directives are not stored" 0 "$(printf '%s' "$BODY" | grep -c 'setElementOrder')"
+api PATCH $DEP/smp -H "$SMP" -d '{"metadata":{"labels":{"x":"y"}},"spec":{"template":{"spec":{"containers":[{"name":"side","$patch":"delete"}]}}}}'
+check_api "strategic merge: \$patch delete of a list item" 200 '[.spec.template.spec.containers[].name] | join(",")' odoo
+api PATCH $DEP/smp -H "$SMP" -d '{"spec":{"strategy":{"$patch":"replace","type":"Recreate"}}}'
+check_api "strategic merge: \$patch replace of a map" 200 '.spec.strategy | keys | join(",")' type
 api PATCH $DEP/odoo -H "Content-Type: text/plain" -d 'x'
 check_api "patch with an unknown type: 415" 415 .reason UnsupportedMediaType
 api PATCH $DEP/nope -H "Content-Type: application/merge-patch+json" -d '{}'

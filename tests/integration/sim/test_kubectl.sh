@@ -109,6 +109,10 @@ check_contains "get deploy -o wide: containers, image and selector" "odoo odoo:1
 out=$(k scale deploy odoo -n t-kube --replicas=4)
 check_eq "kubectl scale (the /scale subresource)" "deployment.apps/odoo scaled" "$out"
 check_eq "scaled replicas" 4 "$(k get deploy odoo -n t-kube -o jsonpath='{.spec.replicas}')"
+out=$(k set image deploy/odoo -n t-kube odoo=odoo:18)
+check_eq "kubectl set image (strategic merge patch)" "deployment.apps/odoo image updated" "$out"
+check_eq "image changed, one container" "odoo:18 1" \
+    "$(k get deploy odoo -n t-kube -o json | jq -r '"\(.spec.template.spec.containers[0].image) \(.spec.template.spec.containers | length)"')"
 out=$(k patch deploy odoo -n t-kube --type merge -p '{"spec":{"replicas":2}}')
 check_eq "kubectl patch --type merge" "deployment.apps/odoo patched" "$out"
 timeout 4 kubectl get ns -w >"$OS_TMP/nsw" 2>&1 &
