@@ -4,6 +4,7 @@ odoo_saas_SOURCES = \
 	tui/main.c \
 	tui/cli.c tui/cli.h \
 	tui/table.c tui/table.h \
+	tui/demo.c tui/demo.h \
 	tui/tenant_opts.c tui/tenant_opts.h \
 	tui/cmd_nodes.c \
 	tui/cmd_tenant_render.c \

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "demo.h"
 
 static void usage(FILE *out)
 {
@@ -32,6 +33,7 @@ static void usage(FILE *out)
             "  -o, --output FMT    table (default) or json\n"
             "  --trace FILE        append one line per API request: method path status ms\n"
             "  --readonly          refuse every change to the cluster\n"
+            "  --demo              run against a private simulated cluster (odoo-saas-sim)\n"
             "  -h, --help          show this help\n"
             "  -V, --version       show the version\n"
             "\n"
@@ -62,7 +64,7 @@ static const struct cli_command *find_command(int argc, char **argv, int *used)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY };
+    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -72,11 +74,14 @@ int main(int argc, char **argv)
         {"config", required_argument, NULL, OPT_CONFIG},
         {"trace", required_argument, NULL, OPT_TRACE},
         {"readonly", no_argument, NULL, OPT_READONLY},
+        {"demo", no_argument, NULL, OPT_DEMO},
         {NULL, 0, NULL, 0},
     };
     struct cli cli = {0};
     const struct cli_command *cmd;
-    int c, used = 0, rc;
+    struct demo demo = {0};
+    struct os_error err;
+    int c, used = 0, rc, want_demo = 0;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+hVo:", opts, NULL)) != -1) {
@@ -94,6 +99,7 @@ int main(int argc, char **argv)
         case OPT_CONFIG: cli.config_path = optarg; break;
         case OPT_TRACE: cli.trace_path = optarg; break;
         case OPT_READONLY: cli.readonly = 1; break;
+        case OPT_DEMO: want_demo = 1; break;
         default:
             fprintf(stderr, "odoo-saas: unknown or incomplete option '%s' (see --help)\n",
                     argv[optind - 1]);
@@ -109,8 +115,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "odoo-saas: unknown command '%s' (see --help)\n", argv[optind]);
         return 2;
     }
+    if (want_demo) {
+        if (cli.kubeconfig) {
+            fprintf(stderr, "odoo-saas: --demo and --kubeconfig exclude each other\n");
+            return 2;
+        }
+        if (demo_start(&demo, 2, NULL, &err) < 0)
+            return cli_fail(&err);
+        cli.kubeconfig = demo.kubeconfig;
+    }
     /* The command sees its own name as argv[0], like a program. */
     rc = cmd->run(&cli, argc - optind - used + 1, argv + optind + used - 1);
     cli_close(&cli);
+    if (want_demo)
+        demo_stop(&demo);
     return rc;
 }
