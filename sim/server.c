@@ -19,11 +19,14 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -282,26 +285,49 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-int sim_server_start(struct sim *s, struct os_error *err)
+/* Bind and listen on the --listen address ourselves, so the port (also
+ * when 0 was asked) is known before any request thread can read it. */
+static int listen_socket(struct sim *s, struct os_error *err)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->opt.port)};
+    socklen_t alen = sizeof(addr);
+    int one = 1;
 
     if (inet_pton(AF_INET, s->opt.listen_host, &addr.sin_addr) != 1)
         return os_error_set(err, OS_ERR_INVALID, "--listen: %s is not an IPv4 address",
                             s->opt.listen_host);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return os_error_set(err, OS_ERR_NET, "socket: %s", strerror(errno));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 128) < 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &alen) < 0) {
+        close(fd);
+        return os_error_set(err, OS_ERR_NET, "cannot listen on %s:%u", s->opt.listen_host, s->opt.port);
+    }
+    s->port = ntohs(addr.sin_port);
+    return fd;
+}
+
+int sim_server_start(struct sim *s, struct os_error *err)
+{
+    int fd = listen_socket(s, err);
+    if (fd < 0)
+        return fd;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS,
-        (uint16_t)s->opt.port, NULL, NULL, on_request, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        0, NULL, NULL, on_request, s,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_HTTPS_MEM_KEY, s->tls.key_pem,
         MHD_OPTION_HTTPS_MEM_CERT, s->tls.cert_pem,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
         MHD_OPTION_END);
-    if (!d)
-        return os_error_set(err, OS_ERR_NET, "cannot listen on %s:%u", s->opt.listen_host, s->opt.port);
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : s->opt.port;
+    if (!d) {
+        close(fd);
+        return os_error_set(err, OS_ERR_NET, "cannot start the HTTPS server on %s:%u",
+                            s->opt.listen_host, s->port);
+    }
     s->daemon = d;
     return 0;
 }
