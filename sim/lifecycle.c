@@ -5,8 +5,9 @@
  * Phase 1 has one job: a namespace marked Terminating by DELETE is purged
  * (its content deleted, then the namespace) once --ns-delete-delay-ms has
  * passed.  The thread sleeps on sim->changed until the earliest deadline, so
- * it costs nothing while idle.  Phase 2 adds its controllers (scheduler,
- * Deployment/StatefulSet, quota, node heartbeats) to lifecycle_tick().
+ * it costs nothing while idle.  Work is a const table of controllers (name
+ * and step function); phase 2 adds its own (scheduler, Deployment/
+ * StatefulSet, quota, node heartbeats) to that table.
  */
 #include "config.h"
 
@@ -21,11 +22,18 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* One pass (lock held).  Returns the wall-clock ms of the next deadline,
- * or 0 when nothing is pending. */
-static int64_t lifecycle_tick(struct sim *s)
+/* A controller: one step of background work, run with the lock held.
+ * It returns the wall-clock ms at which it wants to run again, or 0 when
+ * it has nothing pending (it will still run after the next store change). */
+struct sim_controller {
+    const char *name;
+    int64_t (*step)(struct sim *s, int64_t now_ms);
+};
+
+/* Namespaces past their Terminating delay: purge content, then them. */
+static int64_t namespace_purger(struct sim *s, int64_t now)
 {
-    int64_t now = sim_now_ms(), next = 0;
+    int64_t next = 0;
     for (size_t i = 0; i < s->store.nobjs;) {
         struct sim_object *o = s->store.objs[i];
         if (o->purge_at_ms && o->purge_at_ms <= now) {
@@ -36,6 +44,25 @@ static int64_t lifecycle_tick(struct sim *s)
         if (o->purge_at_ms && (!next || o->purge_at_ms < next))
             next = o->purge_at_ms;
         i++;
+    }
+    return next;
+}
+
+/* Phase 2 appends its controllers (scheduler, workloads, kubelet, quota,
+ * garbage collector) here; they run in this order on every pass. */
+static const struct sim_controller controllers[] = {
+    {"namespace-purger", namespace_purger},
+};
+
+/* One pass over every controller (lock held).  Returns the earliest
+ * deadline any of them asked for, or 0. */
+static int64_t lifecycle_tick(struct sim *s)
+{
+    int64_t now = sim_now_ms(), next = 0;
+    for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
+        int64_t t = controllers[i].step(s, now);
+        if (t && (!next || t < next))
+            next = t;
     }
     return next;
 }
