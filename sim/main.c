@@ -28,7 +28,7 @@
 
 #include "sim.h"
 
-enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK };
+enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK, O_CONTTTL };
 
 /* One table feeds getopt_long() and --help, so they cannot disagree. */
 struct sim_opt {
@@ -45,6 +45,7 @@ static const struct sim_opt options[] = {
     {"seed", O_SEED, "S", "seed for every random choice, for reproducible runs [1]"},
     {"ns-delete-delay-ms", O_NSDELAY, "N", "how long a deleted namespace stays Terminating [2000]"},
     {"bookmark-interval-ms", O_BOOKMARK, "N", "interval of watch BOOKMARK events [1000]"},
+    {"continue-ttl-ms", O_CONTTTL, "N", "age at which list continue tokens expire with 410 [300000]"},
     {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
     {"latency-ms", O_LAT, "N", "added latency per request (not implemented yet)"},
     {"fail-rate", O_FAIL, "F", "fraction of requests answered with faults, 0..1 (not implemented yet)"},
@@ -160,6 +161,10 @@ static int parse_options(int argc, char **argv, struct sim_options *o)
             if (parse_long(optarg, 10, 3600000, &v)) return bad("--bookmark-interval-ms: '%s' is not a number from 10 to 3600000", optarg);
             o->bookmark_interval_ms = (int)v;
             break;
+        case O_CONTTTL:
+            if (parse_long(optarg, 0, 86400000, &v)) return bad("--continue-ttl-ms: '%s' is not a number from 0 to 86400000", optarg);
+            o->continue_ttl_ms = (int)v;
+            break;
         default:
             return bad("unknown option '%s'", argv[optind - 1]);
         }
@@ -178,6 +183,7 @@ static int sim_init(struct sim *s)
     s->opt.seed = 1;
     s->opt.ns_delete_delay_ms = 2000;
     s->opt.bookmark_interval_ms = 1000;
+    s->opt.continue_ttl_ms = 300000;
     pthread_mutex_init(&s->lock, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* watch.c, lifecycle.c */

@@ -63,6 +63,7 @@ struct sim_options {
     int seed_tenants;        /* phase 2: demo tenants */
     int ns_delete_delay_ms;  /* namespace Terminating -> gone */
     int bookmark_interval_ms;
+    int continue_ttl_ms;     /* list continue tokens expire (410) after this */
 };
 
 struct sim_tls {

@@ -22,6 +22,8 @@
 
 #include "sim.h"
 
+#define CONTINUE_EXPIRED "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+
 static int is_crd(const struct kube_resource *res)
 {
     return !strcmp(res->group, "traefik.io");
@@ -158,11 +160,14 @@ void sim_verb_get(struct sim_request *rq, struct sim_response *rs)
     sim_respond_json(rs, 200, copy);
 }
 
-/* Continue tokens: encode/decode "RV\nNS/NAME". */
-static char *token_encode(uint64_t rv, const char *ns, const char *name)
+/* Continue tokens: base64url of "RV\nISSUED_MS\nNS/NAME" - the list's
+ * resourceVersion, when the token was made (tokens expire after
+ * --continue-ttl-ms, as etcd compaction makes them expire after about five
+ * minutes), and the last key served. */
+static char *token_encode(uint64_t rv, int64_t issued, const char *key)
 {
-    char raw[600];
-    int n = snprintf(raw, sizeof(raw), "%llu\n%s/%s", (unsigned long long)rv, ns, name);
+    char raw[700];
+    int n = snprintf(raw, sizeof(raw), "%llu\n%lld\n%s", (unsigned long long)rv, (long long)issued, key);
     size_t len = sodium_base64_encoded_len((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     char *out = malloc(len);
     if (out)
@@ -171,23 +176,26 @@ static char *token_encode(uint64_t rv, const char *ns, const char *name)
     return out;
 }
 
-static int token_decode(const char *tok, uint64_t *rv, char *key, size_t keylen)
+static int token_decode(const char *tok, uint64_t *rv, int64_t *issued, char *key, size_t keylen)
 {
-    unsigned char raw[600];
+    unsigned char raw[700];
     size_t n;
+    char *end;
     if (sodium_base642bin(raw, sizeof(raw) - 1, tok, strlen(tok), NULL, &n, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
         return -1;
     raw[n] = '\0';
-    char *nl = strchr((char *)raw, '\n');
-    if (!nl || nl == (char *)raw)
+    char *nl1 = strchr((char *)raw, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
+    if (!nl2 || nl1 == (char *)raw)
         return -1;
-    *nl = '\0';
-    char *end;
+    *nl1 = *nl2 = '\0';
     *rv = strtoull((char *)raw, &end, 10);
     if (*end)
         return -1;
-    snprintf(key, keylen, "%s", nl + 1);
+    *issued = strtoll(nl1 + 1, &end, 10);
+    if (*end)
+        return -1;
+    snprintf(key, keylen, "%s", nl2 + 1);
     return 0;
 }
 
@@ -213,18 +221,27 @@ struct page {
     long remaining;
 };
 
-/* Collect one page under the lock.  Returns 0, or -1 for a bad token. */
+/* Collect one page under the lock.  Returns 0, -1 for a bad token, or -2
+ * for an expired one (pg->cont then holds a fresh token for the rest). */
 static int collect_page(struct sim *s, const struct kube_resource *res, const char *ns,
                         const struct sim_filter *f, long limit, const char *cont,
                         struct page *pg)
 {
     char start[600] = "";
     struct sim_object **objs;
+    int64_t issued = 0, now = sim_now_ms();
 
     memset(pg, 0, sizeof(*pg));
-    if (cont && *cont && token_decode(cont, &pg->rv, start, sizeof(start)) < 0)
+    if (cont && *cont && token_decode(cont, &pg->rv, &issued, start, sizeof(start)) < 0)
         return -1;
     pthread_mutex_lock(&s->lock);
+    if (cont && *cont && now - issued > s->opt.continue_ttl_ms) {
+        pg->cont = token_encode(s->store.rv, now, start);
+        pthread_mutex_unlock(&s->lock);
+        return -2;
+    }
+    if (!issued)
+        issued = now;
     if (!pg->rv)
         pg->rv = s->store.rv;
     size_t n = sim_store_collect(s, res, ns, &objs);
@@ -242,7 +259,7 @@ static int collect_page(struct sim *s, const struct kube_resource *res, const ch
         }
         pg->items[pg->n++] = sim_object_export(objs[i], 0);
         if (limit > 0 && (long)pg->n == limit)
-            pg->cont = token_encode(pg->rv, objs[i]->ns, objs[i]->name);
+            pg->cont = token_encode(pg->rv, issued, key);
     }
     pthread_mutex_unlock(&s->lock);
     free(objs);
@@ -294,8 +311,17 @@ void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
 
     if (list_rv_check(rq, rs) < 0 || sim_filter_parse(rq, r->res, &f, rs) < 0)
         return;
-    if (collect_page(rq->sim, r->res, r->has_ns ? r->ns : NULL, &f, limit,
-                     sim_query(rq, "continue"), &pg) < 0) {
+    int rc = collect_page(rq->sim, r->res, r->has_ns ? r->ns : NULL, &f, limit,
+                          sim_query(rq, "continue"), &pg);
+    if (rc == -2) {
+        json_object *st = sim_status_expired(CONTINUE_EXPIRED);
+        sim_json_set_str(sim_json_obj(st, "metadata"), "continue", pg.cont ? pg.cont : "");
+        free(pg.cont);
+        sim_filter_free(&f);
+        sim_respond_status(rs, st);
+        return;
+    }
+    if (rc < 0) {
         sim_filter_free(&f);
         sim_respond_status(rs, sim_status_bad_request("continue key is not valid: illegal base64 data"));
         return;

@@ -1,11 +1,12 @@
 #!/bin/sh
 # odoo-saas-sim against malformed and hostile requests: every one gets a
 # 4xx Status (never a 5xx, a hang or a crash), and the simulator is still
-# healthy and sanitizer-clean afterwards.
+# healthy and sanitizer-clean afterwards.  Also: an expired continue token
+# (--continue-ttl-ms) is the 410 of the contract.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools
-sim_start
+sim_start --continue-ttl-ms 800
 
 J="Content-Type: application/json"
 MP="Content-Type: application/merge-patch+json"
@@ -67,6 +68,19 @@ expect "labelSelector with an empty set" 400 BadRequest GET "/api/v1/pods?labelS
 expect "fieldSelector without an operator" 400 BadRequest GET "/api/v1/pods?fieldSelector=metadata.name"
 expect "continue token that is not base64" 400 BadRequest GET "/api/v1/pods?limit=1&continue=%21%21"
 
+api GET /api/v1/pods
+total=$(jqr '.items | length')
+api GET "/api/v1/pods?limit=2"
+old_tok=$(jqr .metadata.continue)
+sleep 1.2
+api GET "/api/v1/pods?limit=2&continue=$old_tok"
+check_eq "expired continue token: contract 410 message" \
+    "410 Expired The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list." \
+    "$(jqr '"\(.code) \(.reason) \(.message)"')"
+check_eq "expired continue token: HTTP 410" 410 "$HTTP_CODE"
+new_tok=$(jqr .metadata.continue)
+api GET "/api/v1/pods?limit=100&continue=$new_tok"
+check_api "the fresh token continues after the last key" 200 '.items | length' $((total - 2))
 out=$(curl -sS --max-time 10 --cacert "$SIM_CA" "$SIM_URL/healthz")
 check_eq "still healthy" ok "$out"
 sim_finish
