@@ -490,7 +490,9 @@ static void apply_update(struct sim_request *rq, struct sim_response *rs, struct
         int others = 0;
         for (size_t j = 0; j < mf.n; j++)
             others |= &mf.e[j] != me && fset_has(&mf.e[j].set, p);
-        if (!fset_has(&cl, p) && !others)
+        for (size_t k = 0; k < cl.n && !others; k++)
+            others = overlaps(p, cl.p[k]);   /* still applied, maybe deeper */
+        if (!others)
             delete_at(nobj, p);
     }
     if (me) {

@@ -340,9 +340,12 @@ void sim_create_object(struct sim_request *rq, struct sim_response *rs, json_obj
     }
     /* Ownership first: server defaults belong to no manager. */
     kube_resource_api_version(r->res, av, sizeof(av));
-    if (w->managed)
-        json_object_object_add(meta, "managedFields", json_object_get(w->managed));
-    else
+    if (w->managed) {
+        /* A copy: the caller's tree must share nothing with a stored one. */
+        json_object *mf = NULL;
+        json_object_deep_copy(w->managed, &mf, NULL);
+        json_object_object_add(meta, "managedFields", mf);
+    } else
         sim_managed_update(obj, NULL, w->manager, w->operation, av, sim_now_ms());
     apply_defaults(s, r->res, obj);
     if (w->dry_run) {

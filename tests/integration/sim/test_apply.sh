@@ -71,6 +71,11 @@ check_eq "mgr-a lost spec.replicas" null \
 api PATCH "$D/odoo?fieldManager=mgr-a" -H "$A" --data-binary "$(deploy_yaml 7)"
 check_api "dropped field is removed" 200 '.metadata.labels.tier // "removed"' removed
 
+# A field that was an empty object and now has content stays applied.
+api PATCH "/api/v1/namespaces/t-acme/configmaps/grow?fieldManager=g" -H "$A" -d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"grow","annotations":{}}}'
+api PATCH "/api/v1/namespaces/t-acme/configmaps/grow?fieldManager=g" -H "$A" -d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"grow","annotations":{"a":"1"}}}'
+check_api "empty object that gains content keeps it" 200 .metadata.annotations.a 1
+
 # A non-apply update takes ownership from the appliers.
 api PATCH "$D/odoo?fieldManager=editor" -H "Content-Type: application/merge-patch+json" -d '{"spec":{"replicas":9}}'
 check_api "merge patch by another manager: 200" 200 '[.metadata.managedFields[] | select(.manager=="editor") | .operation] | join(",")' Update
