@@ -146,15 +146,15 @@ static void ring_events(struct sim_watch *w)
             continue;
         int now_m = sim_filter_match(&w->filter, e->obj);
         int was_m = e->prev && sim_filter_match(&w->filter, e->prev);
-        const char *type = NULL;
         if (e->type == SIM_ADDED && now_m)
-            type = "ADDED";
+            append_object_event(w, "ADDED", e->obj, e->json);
         else if (e->type == SIM_DELETED && now_m)
-            type = "DELETED";
-        else if (e->type == SIM_MODIFIED)
-            type = now_m && was_m ? "MODIFIED" : now_m ? "ADDED" : was_m ? "DELETED" : NULL;
-        if (type)
-            append_object_event(w, type, e->obj, e->json);
+            append_object_event(w, "DELETED", e->obj, e->json);
+        else if (e->type == SIM_MODIFIED && now_m)
+            append_object_event(w, was_m ? "MODIFIED" : "ADDED", e->obj, e->json);
+        else if (e->type == SIM_MODIFIED && was_m)   /* left the selector: */
+            append_object_event(w, "DELETED", e->prev,  /* last matching state */
+                                json_object_to_json_string_ext(e->prev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     }
     if (st->rv > w->cursor)
         w->cursor = st->rv;

@@ -64,6 +64,7 @@ wait_lines sel '"type":"DELETED"' 1
 check_eq "selector watch: object entering the selector is ADDED" "ADDED c1" "$(nth_event sel 1)"
 check_eq "selector watch: object leaving the selector is DELETED" "DELETED c1" "$(nth_event sel 2)"
 check_eq "selector watch: nothing else" 2 "$(grep -c . "$OS_TMP/sel")"
+check_eq "selector watch: DELETED carries the last matching state" x "$(sed -n 2p "$OS_TMP/sel" | jq -r .object.metadata.labels.app)"
 wait_lines fld '"type":"DELETED"' 1
 check_eq "fieldSelector watch: only c2 (ADDED, DELETED)" "ADDED c2,DELETED c2" \
     "$(jq -r '"\(.type) \(.object.metadata.name)"' "$OS_TMP/fld" | paste -sd, -)"
