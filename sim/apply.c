@@ -121,7 +121,7 @@ static void leaves(json_object *o, struct fset *out)
         leaves_rec(o, prefix, 0, out, 0);
 }
 
-/* Value at a SEP-joined path, or NULL. */
+/* Value at a SEP-joined path (borrowed from o), or NULL. */
 static json_object *value_at(json_object *o, const char *path)
 {
     char key[1024];
@@ -278,6 +278,8 @@ static void mf_store(json_object *obj, struct mfields *mf)
     mf->n = 0;
 }
 
+/* The entry of (manager, op) in mf, created when missing, with its
+ * apiVersion and time refreshed.  Points into mf; NULL when mf is full. */
 static struct mentry *mf_entry(struct mfields *mf, const char *manager, const char *op,
                                const char *av, int64_t now)
 {
@@ -396,6 +398,7 @@ static size_t find_conflicts(struct mfields *mf, const char *manager, json_objec
     return n;
 }
 
+/* The 409 Status for apply conflicts: a new tree the caller puts. */
 static json_object *conflict_status(const struct conflict *c, size_t n)
 {
     char msg[4096];
@@ -422,7 +425,8 @@ static json_object *conflict_status(const struct conflict *c, size_t n)
     return st;
 }
 
-/* Decode and check the applied configuration; NULL with rs filled. */
+/* Decode and check the applied configuration: a new tree the caller puts,
+ * or NULL with rs filled. */
 static json_object *apply_config(struct sim_request *rq, struct sim_response *rs)
 {
     const struct sim_route *r = &rq->route;

@@ -14,6 +14,9 @@
  * QueryParamVerifier reads to learn that the server validates fields itself
  * (fieldValidation=Strict); without it kubectl falls back to downloading the
  * protobuf /openapi/v2, which we do not serve (406), and refuses to create.
+ *
+ * Every builder below returns a new json tree that the caller puts
+ * (normally by handing it to sim_respond_json()).
  */
 #include "config.h"
 

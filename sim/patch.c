@@ -19,6 +19,7 @@
 
 #include "sim.h"
 
+/* A deep copy of o: a new tree the caller puts. */
 static json_object *copy_of(json_object *o)
 {
     json_object *c = NULL;
@@ -26,7 +27,8 @@ static json_object *copy_of(json_object *o)
     return c;
 }
 
-/* Merge patch into target in place (target owned by the caller). */
+/* Merge patch into target (ownership of target passes in; the result,
+ * target itself or its replacement, is owned by the caller). */
 static json_object *merge_into(json_object *target, json_object *patch)
 {
     if (!json_object_is_type(patch, json_type_object)) {
@@ -129,6 +131,7 @@ static void delete_from_primitive_list(json_object *o, const char *field, json_o
             }
 }
 
+/* Like merge_into(), with the strategic rules; same ownership. */
 static json_object *strategic_into(json_object *target, json_object *patch)
 {
     if (!json_object_is_type(patch, json_type_object)) {
@@ -221,6 +224,7 @@ static json_object *resolve_parent(json_object *root, const char *path, char *la
     }
 }
 
+/* The value at a JSON pointer (borrowed from root), or NULL. */
 static json_object *get_at(json_object *root, const char *path)
 {
     char last[512];

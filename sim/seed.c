@@ -31,6 +31,7 @@ struct seeder {
     int next_pod_ip;
 };
 
+/* metadata with name, namespace, uid and creation time: a new tree. */
 static json_object *meta(struct seeder *sd, const char *name, const char *ns)
 {
     json_object *m = json_object_new_object();
@@ -44,6 +45,7 @@ static json_object *meta(struct seeder *sd, const char *name, const char *ns)
     return m;
 }
 
+/* A new object (caller puts, or add() stores it). */
 static json_object *object(struct seeder *sd, const char *av, const char *kind,
                            const char *name, const char *ns)
 {

@@ -43,7 +43,8 @@ static void code_last(json_object *st)
     json_object_object_add(st, "code", c);
 }
 
-/* Add details {name, group, kind} leaving empty members out. */
+/* Add details {name, group, kind} leaving empty members out; returns the
+ * details object (borrowed from st). */
 static json_object *details(json_object *st, const char *name, const char *group,
                             const char *kind)
 {

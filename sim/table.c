@@ -300,6 +300,7 @@ static const struct kind_table tables[] = {
     {NULL, cols_default, row_default},
 };
 
+/* The object of a row per includeObject: a new tree, or NULL for None. */
 static json_object *row_object(const char *mode, json_object *obj)
 {
     json_object *copy = NULL;

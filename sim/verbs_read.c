@@ -164,6 +164,7 @@ void sim_verb_get(struct sim_request *rq, struct sim_response *rs)
  * resourceVersion, when the token was made (tokens expire after
  * --continue-ttl-ms, as etcd compaction makes them expire after about five
  * minutes), and the last key served. */
+/* A new token (malloc'd; the caller frees it). */
 static char *token_encode(uint64_t rv, int64_t issued, const char *key)
 {
     char raw[700];
@@ -199,6 +200,8 @@ static int token_decode(const char *tok, uint64_t *rv, int64_t *issued, char *ke
     return 0;
 }
 
+/* An empty XList with its kind, apiVersion and resourceVersion: a new
+ * tree the caller puts. */
 static json_object *list_object(const struct kube_resource *res, const char *rv)
 {
     json_object *l = json_object_new_object();
@@ -348,7 +351,8 @@ void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
     free(pg.cont);
 }
 
-/* ---- metrics.k8s.io/v1beta1: static values derived from names and seed ---- */
+/* ---- metrics.k8s.io/v1beta1: static values derived from names and seed.
+ * The builders return new trees the caller puts. ---- */
 
 static uint64_t name_hash(const struct sim *s, const char *a, const char *b)
 {

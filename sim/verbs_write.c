@@ -42,7 +42,8 @@ static void unsupported_media(struct sim_response *rs, const char *accepted)
     sim_respond_status(rs, sim_status(415, "UnsupportedMediaType", msg));
 }
 
-/* Decode a POST/PUT body (JSON or YAML).  NULL with rs filled on error. */
+/* Decode a POST/PUT body (JSON or YAML): a new tree the caller puts, or
+ * NULL with rs filled. */
 static json_object *decode_body(struct sim_request *rq, struct sim_response *rs)
 {
     char msg[512];
@@ -652,7 +653,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The namespace controller's status conditions while content is being
- * removed (lock held): which resources remain, with counts. */
+ * removed (lock held): which resources remain, with counts.  A new array
+ * the caller puts. */
 static json_object *termination_conditions(struct sim *s, const char *ns, const char *ts)
 {
     char remaining[1024] = "", msg[1100], items[32][96];
