@@ -93,6 +93,20 @@ static void test_parse_errors(void **state)
     expect_parse_error("!a=b");
     expect_parse_error("-app=x");
     expect_parse_error("app=-x");
+    expect_parse_error("Bad_Prefix/app=x");      /* prefix must be a DNS subdomain */
+    expect_parse_error("a234567890123456789012345678901234567890123456789012345678901234=x"); /* 64 */
+    expect_parse_error("app=a234567890123456789012345678901234567890123456789012345678901234");
+    expect_parse_error("!");
+    expect_parse_error("app notin (a,,b");
+}
+
+static void test_valid_keys(void **state)
+{
+    (void)state;
+    assert_true(match("example.com/My_Key.x=V-1", "{\"example.com/My_Key.x\":\"V-1\"}"));
+    assert_true(match("in=x", "{\"in\":\"x\"}"));           /* keyword as a key */
+    assert_true(match("a in (x,)", "{\"a\":\"\"}"));          /* empty value in a set */
+    assert_true(match("a!=", "{\"a\":\"x\"}"));
 }
 
 static struct kube_selector *from_json(const char *json, int want_rc)
@@ -182,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_sets_and_exists),
         cmocka_unit_test(test_empty_and_null),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_valid_keys),
         cmocka_unit_test(test_json_form),
         cmocka_unit_test(test_field_selector),
     };
