@@ -320,6 +320,56 @@ static struct json_object *items(struct json_object *list)
     return arr;
 }
 
+/* One tenant's objects, fetched concurrently: a namespace holds a handful
+ * of each, so one page each, all in one round trip. */
+struct fetch_one {
+    struct json_object **out;
+    struct os_error err;
+    int done;
+};
+
+static void fetched(void *ud, struct json_object *obj, const struct os_error *err)
+{
+    struct fetch_one *f = ud;
+    f->err = *err;
+    *f->out = json_object_get(obj);
+    f->done = 1;
+}
+
+static int fetch_tenant(struct kube_client *c, const char *ns, struct tenant_lists *l,
+                        struct os_error *err)
+{
+    char paths[6][256];
+    struct json_object **outs[6] = {&l->ns, &l->pods, &l->deployments, &l->statefulsets,
+                                    &l->jobs, &l->events};
+    struct fetch_one f[6];
+    int started = 0, rc = 0;
+
+    snprintf(paths[0], sizeof(paths[0]), "/api/v1/namespaces/%s", ns);
+    snprintf(paths[1], sizeof(paths[1]), "/api/v1/namespaces/%s/pods?limit=500", ns);
+    snprintf(paths[2], sizeof(paths[2]), "/apis/apps/v1/namespaces/%s/deployments?limit=500", ns);
+    snprintf(paths[3], sizeof(paths[3]), "/apis/apps/v1/namespaces/%s/statefulsets?limit=500", ns);
+    snprintf(paths[4], sizeof(paths[4]), "/apis/batch/v1/namespaces/%s/jobs?limit=500", ns);
+    snprintf(paths[5], sizeof(paths[5]), "/api/v1/namespaces/%s/events?limit=500", ns);
+    for (int i = 0; i < 6; i++) {
+        f[i] = (struct fetch_one){.out = outs[i]};
+        if (!kube_request_json_start(c, "GET", paths[i], NULL, NULL, fetched, &f[i], err))
+            break;
+        started++;
+    }
+    for (int i = 0; i < started; i++)
+        while (!f[i].done)
+            kube_client_wait(c, 1000, NULL, 0);
+    if (started < 6)
+        return err->code;
+    for (int i = 0; i < 6 && rc == 0; i++)
+        if (f[i].err.code) {
+            *err = f[i].err;
+            rc = err->code;
+        }
+    return rc;
+}
+
 int tenant_status_get(struct kube_client *c, const char *id, struct tenant_status *st,
                       struct os_error *err)
 {
@@ -329,15 +379,14 @@ int tenant_status_get(struct kube_client *c, const char *id, struct tenant_statu
     int rc;
 
     snprintf(ns, sizeof(ns), NS_PREFIX "%s", id);
-    rc = kube_get(c, kube_resource_by_kind("v1", "Namespace"), NULL, ns, &l.ns, err);
-    if (rc == 0 && strcmp(meta_value(l.ns, "labels", "app.kubernetes.io/managed-by") ?: "", "odoo-saas"))
-        rc = os_error_set(err, OS_ERR_INVALID, "namespace %s exists but is not managed by odoo-saas", ns);
+    rc = fetch_tenant(c, ns, &l, err);
     if (rc < 0 && os_error_is(err, "NotFound")) {
         os_error_set(err, OS_ERR_API, "tenant \"%s\" not found", id);
         strcpy(err->reason, "NotFound");
+        err->http_status = 404;
     }
-    if (rc == 0)
-        rc = fetch_workloads(c, ns, &l, err);
+    if (rc == 0 && strcmp(meta_value(l.ns, "labels", "app.kubernetes.io/managed-by") ?: "", "odoo-saas"))
+        rc = os_error_set(err, OS_ERR_INVALID, "namespace %s exists but is not managed by odoo-saas", ns);
     if (rc == 0) {
         o = (struct tenant_objects){l.ns, items(l.pods), items(l.deployments),
                                     items(l.statefulsets), items(l.jobs), items(l.events)};
