@@ -39,6 +39,26 @@ const char *kube_object_str(struct json_object *obj, const char *path)
     return cur && json_object_is_type(cur, json_type_string) ? json_object_get_string(cur) : NULL;
 }
 
+static const char *meta_entry(struct json_object *obj, const char *section, const char *key)
+{
+    struct json_object *meta, *sec, *v;
+    if (obj && json_object_object_get_ex(obj, "metadata", &meta) &&
+        json_object_object_get_ex(meta, section, &sec) && json_object_object_get_ex(sec, key, &v) &&
+        json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return NULL;
+}
+
+const char *kube_object_label(struct json_object *obj, const char *key)
+{
+    return meta_entry(obj, "labels", key);
+}
+
+const char *kube_object_annotation(struct json_object *obj, const char *key)
+{
+    return meta_entry(obj, "annotations", key);
+}
+
 const char *kube_object_name(struct json_object *obj)
 {
     return kube_object_str(obj, "metadata.name");

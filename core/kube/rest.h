@@ -35,6 +35,10 @@ const struct kube_resource *kube_object_resource(struct json_object *obj, struct
 const char *kube_object_name(struct json_object *obj);
 const char *kube_object_namespace(struct json_object *obj);
 const char *kube_object_rv(struct json_object *obj);
+/* metadata.labels[key] and metadata.annotations[key] (keys hold dots, so
+ * no dotted path); borrowed, NULL when absent or not a string. */
+const char *kube_object_label(struct json_object *obj, const char *key);
+const char *kube_object_annotation(struct json_object *obj, const char *key);
 /* The string at a dotted path ("status.phase"), or NULL. Borrowed. */
 const char *kube_object_str(struct json_object *obj, const char *path);
 

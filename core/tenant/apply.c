@@ -293,26 +293,6 @@ static void on_secrets(void *ud, struct json_object *list, const struct os_error
         finish(a, &e);
 }
 
-static const char *annotation(struct json_object *ns, const char *key)
-{
-    struct json_object *meta, *ann, *v;
-    if (json_object_object_get_ex(ns, "metadata", &meta) &&
-        json_object_object_get_ex(meta, "annotations", &ann) &&
-        json_object_object_get_ex(ann, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return NULL;
-}
-
-static const char *label(struct json_object *ns, const char *key)
-{
-    struct json_object *meta, *labels, *v;
-    if (json_object_object_get_ex(ns, "metadata", &meta) &&
-        json_object_object_get_ex(meta, "labels", &labels) &&
-        json_object_object_get_ex(labels, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return NULL;
-}
-
 static time_t parse_time(const char *s)
 {
     struct tm tm = {0};
@@ -324,14 +304,14 @@ static time_t parse_time(const char *s)
 /* Why an existing namespace cannot be resumed, or 0. */
 static int refuse_existing(struct tenant_apply *a, struct json_object *ns, struct os_error *err)
 {
-    if (strcmp(label(ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas") ||
-        strcmp(label(ns, "odoo-saas.io/tenant") ?: "", a->id))
+    if (strcmp(kube_object_label(ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas") ||
+        strcmp(kube_object_label(ns, "odoo-saas.io/tenant") ?: "", a->id))
         return os_error_set(err, OS_ERR_INVALID,
                             "namespace %s already exists and is not an odoo-saas tenant", a->ns);
     if (kube_object_str(ns, "metadata.deletionTimestamp"))
         return os_error_set(err, OS_ERR_INVALID, "tenant \"%s\" is being deleted; try again when it is gone",
                             a->id);
-    if (!strcmp(annotation(ns, TENANT_ANN_PROVISIONED) ?: "", "true")) {
+    if (!strcmp(kube_object_annotation(ns, TENANT_ANN_PROVISIONED) ?: "", "true")) {
         os_error_set(err, OS_ERR_API, "tenant \"%s\" already exists", a->id);
         snprintf(err->reason, sizeof(err->reason), "AlreadyExists");
         err->http_status = 409;
@@ -357,11 +337,11 @@ static void on_ns_existing(void *ud, struct json_object *ns, const struct os_err
         return;
     }
     a->resumed = 1;
-    created = parse_time(annotation(ns, "odoo-saas.io/created-at"));
+    created = parse_time(kube_object_annotation(ns, "odoo-saas.io/created-at"));
     if (created)
         a->created = created;
     say(a, "resuming tenant %s created at %s", a->id,
-        annotation(ns, "odoo-saas.io/created-at") ?: "(unknown)");
+        kube_object_annotation(ns, "odoo-saas.io/created-at") ?: "(unknown)");
     snprintf(path, sizeof(path), "/api/v1/namespaces/%s/secrets", a->ns);
     a->call = kube_request_json_start(a->c, "GET", path, NULL, NULL, on_secrets, a, &e);
     if (!a->call)

@@ -18,16 +18,6 @@
 
 #define POLL_MS 500
 
-static const char *label(struct json_object *ns, const char *key)
-{
-    struct json_object *meta, *labels, *v;
-    if (json_object_object_get_ex(ns, "metadata", &meta) &&
-        json_object_object_get_ex(meta, "labels", &labels) &&
-        json_object_object_get_ex(labels, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return NULL;
-}
-
 /* The message of the first condition with status True, or NULL. */
 static const char *holding(struct json_object *ns)
 {
@@ -97,8 +87,8 @@ int tenant_delete(struct kube_client *c, const char *id, int wait_seconds,
         not_found(id, err);
     if (rc < 0)
         return rc;
-    if (strcmp(label(ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas") ||
-        strcmp(label(ns, "odoo-saas.io/tenant") ?: "", id)) {
+    if (strcmp(kube_object_label(ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas") ||
+        strcmp(kube_object_label(ns, "odoo-saas.io/tenant") ?: "", id)) {
         json_object_put(ns);
         return os_error_set(err, OS_ERR_INVALID,
                             "namespace %s is not an odoo-saas tenant; not deleting it", name);

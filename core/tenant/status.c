@@ -176,30 +176,19 @@ static void pod_counts(struct json_object *pods, struct tenant_status *st)
     }
 }
 
-/* Annotation and label values; keys contain dots, so no dotted path. */
-static const char *meta_value(struct json_object *ns, const char *section, const char *key)
-{
-    struct json_object *meta, *sec, *v;
-    if (json_object_object_get_ex(ns, "metadata", &meta) &&
-        json_object_object_get_ex(meta, section, &sec) && json_object_object_get_ex(sec, key, &v) &&
-        json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return NULL;
-}
-
 static void describe(const struct tenant_objects *o, struct tenant_status *st)
 {
     const char *name = kube_object_name(o->ns);
-    copy(st->id, sizeof(st->id), meta_value(o->ns, "labels", "odoo-saas.io/tenant"));
+    copy(st->id, sizeof(st->id), kube_object_label(o->ns, "odoo-saas.io/tenant"));
     if (!st->id[0] && name && !strncmp(name, NS_PREFIX, strlen(NS_PREFIX)))
         copy(st->id, sizeof(st->id), name + strlen(NS_PREFIX));
-    copy(st->tier, sizeof(st->tier), meta_value(o->ns, "labels", "odoo-saas.io/tier"));
-    copy(st->url, sizeof(st->url), meta_value(o->ns, "annotations", "odoo-saas.io/url"));
-    copy(st->admin_email, sizeof(st->admin_email), meta_value(o->ns, "annotations", "odoo-saas.io/admin-email"));
-    copy(st->owner, sizeof(st->owner), meta_value(o->ns, "annotations", "odoo-saas.io/owner"));
-    copy(st->created_at, sizeof(st->created_at), meta_value(o->ns, "annotations", "odoo-saas.io/created-at"));
+    copy(st->tier, sizeof(st->tier), kube_object_label(o->ns, "odoo-saas.io/tier"));
+    copy(st->url, sizeof(st->url), kube_object_annotation(o->ns, "odoo-saas.io/url"));
+    copy(st->admin_email, sizeof(st->admin_email), kube_object_annotation(o->ns, "odoo-saas.io/admin-email"));
+    copy(st->owner, sizeof(st->owner), kube_object_annotation(o->ns, "odoo-saas.io/owner"));
+    copy(st->created_at, sizeof(st->created_at), kube_object_annotation(o->ns, "odoo-saas.io/created-at"));
     copy(st->trial_expires_at, sizeof(st->trial_expires_at),
-         meta_value(o->ns, "annotations", "odoo-saas.io/trial-expires-at"));
+         kube_object_annotation(o->ns, "odoo-saas.io/trial-expires-at"));
 }
 
 static int is_true(const char *v)
@@ -237,7 +226,7 @@ void tenant_status_compute(const struct tenant_objects *o, struct tenant_status 
         st->phase = TENANT_TERMINATING;
         return;
     }
-    if (is_true(meta_value(o->ns, "annotations", TENANT_ANN_SUSPENDED))) {
+    if (is_true(kube_object_annotation(o->ns, TENANT_ANN_SUSPENDED))) {
         st->phase = TENANT_SUSPENDED;
         return;
     }
@@ -251,7 +240,7 @@ void tenant_status_compute(const struct tenant_objects *o, struct tenant_status 
         st->phase = TENANT_DEGRADED;
         return;
     }
-    if (!is_true(meta_value(o->ns, "annotations", TENANT_ANN_PROVISIONED)))
+    if (!is_true(kube_object_annotation(o->ns, TENANT_ANN_PROVISIONED)))
         return provisioning(st, "applying", "objects are being created");
     if (!sts || num(sts, "status", "readyReplicas") < 1)
         return provisioning(st, "database", "waiting for PostgreSQL to be ready");
@@ -385,7 +374,7 @@ int tenant_status_get(struct kube_client *c, const char *id, struct tenant_statu
         strcpy(err->reason, "NotFound");
         err->http_status = 404;
     }
-    if (rc == 0 && strcmp(meta_value(l.ns, "labels", "app.kubernetes.io/managed-by") ?: "", "odoo-saas"))
+    if (rc == 0 && strcmp(kube_object_label(l.ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas"))
         rc = os_error_set(err, OS_ERR_INVALID, "namespace %s exists but is not managed by odoo-saas", ns);
     if (rc == 0) {
         o = (struct tenant_objects){l.ns, items(l.pods), items(l.deployments),
