@@ -5,5 +5,7 @@
 #define CLUSTER_H
 
 #include "cluster/nodes.h"
+#include "cluster/netpol.h"
+#include "cluster/isolation.h"
 
 #endif
