@@ -23,6 +23,8 @@ static const struct cli_command commands[] = {
     {"tenant show", "ID [-o json|table]", "one tenant in detail", cmd_tenant_show},
     {"tenant delete", "ID [--yes] [--wait[=SECONDS]]",
      "delete a tenant and all its data (asks unless --yes)", cmd_tenant_delete},
+    {"tenant check-isolation", "ID [-o json|table]",
+     "evaluate the NetworkPolicies for every path that matters to a tenant", cmd_tenant_check_isolation},
     {"tenant render",
      "ID --tier T --admin-email E [--subdomain S] [--owner EMAIL] [-o json|table]",
      "print every object of a tenant (secret values are placeholders)", cmd_tenant_render},

@@ -10,6 +10,7 @@ odoo_saas_SOURCES = \
 	tui/cmd_tenant_render.c \
 	tui/cmd_tenant_create.c \
 	tui/cmd_tenant_list.c \
-	tui/cmd_tenant_delete.c
+	tui/cmd_tenant_delete.c \
+	tui/cmd_tenant_check.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)

@@ -132,6 +132,24 @@ check_eq "resume applied everything (standard: 6 network policies)" 6 \
 run tenant create delta --tier standard --admin-email a@delta.com
 check_eq "after the resume it is a finished tenant" 'odoo-saas: tenant "delta" already exists' "$ERR"
 
+# --- isolation: every path that matters, from the live policies ---
+run tenant check-isolation acme
+check_eq "check-isolation exits 0 on a healthy tenant" 0 "$RC"
+check_contains "check-isolation counts its checks" "26 checks, 0 failed" "$OUT"
+run -o json tenant check-isolation acme
+check_eq "check-isolation -o json: every check ok" true "$(printf '%s' "$OUT" | jq 'all(.[]; .ok)')"
+check_eq "check-isolation -o json: the ingress controller reaches odoo" allowed \
+    "$(printf '%s' "$OUT" | jq -r '[.[] | select(.check == "ingress controller -> odoo http")][0].actual')"
+check_eq "check-isolation -o json: basic tier odoo cannot reach the internet" denied \
+    "$(printf '%s' "$OUT" | jq -r '[.[] | select(.check == "odoo -> internet" and .port == 443)][0].actual')"
+run -o json tenant check-isolation delta
+check_eq "standard tier odoo reaches the internet on 443" allowed \
+    "$(printf '%s' "$OUT" | jq -r '[.[] | select(.check == "odoo -> internet" and .port == 443)][0].actual')"
+kubectl delete networkpolicy odoo-from-ingress -n tenant-acme >/dev/null
+run tenant check-isolation acme
+check_eq "a missing policy makes check-isolation exit 1" 1 "$RC"
+check_contains "and it says which checks fail" "26 checks, 2 failed" "$OUT"
+
 # --- delete: a non-tenant namespace is never touched ---
 kubectl create -f - >/dev/null 2>&1 <<'YAML'
 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tenant-evil"}}
