@@ -99,15 +99,24 @@ static void warn(struct kube_client *c, const char *fmt, ...)
 
 /* ---- credentials ---------------------------------------------------- */
 
+/* Credentials are wiped before their memory is given back. */
+static void free_secret(char *s)
+{
+    if (!s)
+        return;
+    sodium_memzero(s, strlen(s));
+    free(s);
+}
+
 static int refresh_exec(struct kube_client *c, struct os_error *err)
 {
     struct kube_exec_credential cred = {0};
     int rc = kube_exec_run(c->cfg, 0, &cred, err);
     if (rc < 0)
         return rc;
-    free(c->token);
+    free_secret(c->token);
     free(c->exec_cert);
-    free(c->exec_key);
+    free_secret(c->exec_key);
     c->token = cred.token;
     c->exec_cert = cred.cert_pem;
     c->exec_key = cred.key_pem;
@@ -121,7 +130,7 @@ static int refresh_token_file(struct kube_client *c, struct os_error *err)
     int rc = kube_config_read_token_file(c->cfg->token_file, &token, err);
     if (rc < 0)
         return rc;
-    free(c->token);
+    free_secret(c->token);
     c->token = token;
     c->token_read_ms = now_ms();
     return 0;
@@ -856,15 +865,9 @@ void kube_client_free(struct kube_client *c)
         curl_multi_cleanup(c->multi);
     curl_slist_free_all(c->connect_to);
     free(c->url_base);
-    if (c->token) {
-        sodium_memzero(c->token, strlen(c->token));
-        free(c->token);
-    }
+    free_secret(c->token);
     free(c->exec_cert);
-    if (c->exec_key) {
-        sodium_memzero(c->exec_key, strlen(c->exec_key));
-        free(c->exec_key);
-    }
+    free_secret(c->exec_key);
     free(c);
     curl_global_cleanup();
 }
