@@ -12,5 +12,60 @@ odoo_saas_SOURCES = \
 	tui/cmd_tenant_list.c \
 	tui/cmd_tenant_delete.c \
 	tui/cmd_tenant_check.c
-odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)
+
+# The console (`odoo-saas` with no command): event loop, model, views,
+# widgets, keymap, themes.  The terminal-free parts (layout, theme parsing,
+# keymap) are also linked into the unit tests below.
+TUI_PURE_SOURCES = \
+	tui/layout.c tui/layout.h \
+	tui/theme.c tui/theme.h \
+	tui/keymap.c tui/keymap.h tui/actions.h
+odoo_saas_SOURCES += \
+	$(TUI_PURE_SOURCES) \
+	tui/console.c tui/console.h \
+	tui/app.c tui/app.h \
+	tui/model.c tui/model.h \
+	tui/widgets.c tui/widgets.h \
+	tui/view_overview.c \
+	tui/view_nodes.c \
+	tui/view_tenants.c \
+	tui/view_tenant.c \
+	tui/view_create.c \
+	tui/view_delete.c \
+	tui/view_help.c
+
+# Themes: installed under $(pkgdatadir)/themes, found there by the console.
+TUI_THEMES = \
+	themes/default.theme \
+	themes/dark.theme \
+	themes/light.theme \
+	themes/solarized-dark.theme \
+	themes/monochrome.theme
+themesdir = $(pkgdatadir)/themes
+themes_DATA = $(TUI_THEMES)
+EXTRA_DIST += $(TUI_THEMES)
+
+# Unit tests (cmocka) of the parts that need no terminal.
+TUI_UNIT_CFLAGS = $(UNIT_CFLAGS) $(NCURSES_CFLAGS) -I$(top_srcdir)/tui \
+	-DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
+TUI_UNIT_LDADD = $(UNIT_LDADD) $(NCURSES_LIBS)
+UNIT_TESTS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap
+check_PROGRAMS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap
+tests_unit_tui_test_layout_SOURCES = tests/unit/tui/test_layout.c $(TUI_PURE_SOURCES)
+tests_unit_tui_test_layout_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_layout_LDADD = $(TUI_UNIT_LDADD)
+tests_unit_tui_test_theme_SOURCES = tests/unit/tui/test_theme.c $(TUI_PURE_SOURCES)
+tests_unit_tui_test_theme_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_theme_LDADD = $(TUI_UNIT_LDADD)
+tests_unit_tui_test_keymap_SOURCES = tests/unit/tui/test_keymap.c $(TUI_PURE_SOURCES)
+tests_unit_tui_test_keymap_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_keymap_LDADD = $(TUI_UNIT_LDADD)
+
+# Integration tests: the scripted off-screen mode and a real terminal (tmux).
+TUI_INTEGRATION = \
+	tests/integration/tui/test_console_script.sh \
+	tests/integration/tui/test_console_tmux.sh
+INTEGRATION_TESTS += $(TUI_INTEGRATION)
+dist_check_SCRIPTS += $(TUI_INTEGRATION) tests/integration/tui/lib-tui.sh

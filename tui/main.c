@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "console.h"
 #include "demo.h"
 
 static void usage(FILE *out)
@@ -34,6 +35,8 @@ static void usage(FILE *out)
             "  --trace FILE        append one line per API request: method path status ms\n"
             "  --readonly          refuse every change to the cluster\n"
             "  --demo              run against a private simulated cluster (odoo-saas-sim)\n"
+            "  --theme NAME        console colours: default, dark, light, solarized-dark,\n"
+            "                      monochrome, or NAME.theme in ~/.config/odoo-saas/themes\n"
             "  -h, --help          show this help\n"
             "  -V, --version       show the version\n"
             "\n"
@@ -64,7 +67,7 @@ static const struct cli_command *find_command(int argc, char **argv, int *used)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO };
+    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO, OPT_THEME };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -75,12 +78,14 @@ int main(int argc, char **argv)
         {"trace", required_argument, NULL, OPT_TRACE},
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"demo", no_argument, NULL, OPT_DEMO},
+        {"theme", required_argument, NULL, OPT_THEME},
         {NULL, 0, NULL, 0},
     };
     struct cli cli = {0};
     const struct cli_command *cmd;
     struct demo demo = {0};
     struct os_error err;
+    const char *theme = NULL;
     int c, used = 0, rc, want_demo = 0;
 
     opterr = 0;
@@ -100,18 +105,15 @@ int main(int argc, char **argv)
         case OPT_TRACE: cli.trace_path = optarg; break;
         case OPT_READONLY: cli.readonly = 1; break;
         case OPT_DEMO: want_demo = 1; break;
+        case OPT_THEME: theme = optarg; break;
         default:
             fprintf(stderr, "odoo-saas: unknown or incomplete option '%s' (see --help)\n",
                     argv[optind - 1]);
             return 2;
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "odoo-saas: the console is not built yet; run a command (see --help)\n");
-        return 2;
-    }
-    cmd = find_command(argc - optind, argv + optind, &used);
-    if (!cmd) {
+    cmd = optind < argc ? find_command(argc - optind, argv + optind, &used) : NULL;
+    if (optind < argc && !cmd) {
         fprintf(stderr, "odoo-saas: unknown command '%s' (see --help)\n", argv[optind]);
         return 2;
     }
@@ -124,8 +126,12 @@ int main(int argc, char **argv)
             return cli_fail(&err);
         cli.kubeconfig = demo.kubeconfig;
     }
-    /* The command sees its own name as argv[0], like a program. */
-    rc = cmd->run(&cli, argc - optind - used + 1, argv + optind + used - 1);
+    /* No command: the console.  A command sees its own name as argv[0],
+     * like a program. */
+    if (!cmd)
+        rc = console_run(&cli, theme);
+    else
+        rc = cmd->run(&cli, argc - optind - used + 1, argv + optind + used - 1);
     cli_close(&cli);
     if (want_demo)
         demo_stop(&demo);

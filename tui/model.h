@@ -1,0 +1,97 @@
+/*
+ * model.h - the console's picture of the cluster, fed by watches.
+ *
+ * One store per watched collection (nodes, pods, tenant namespaces,
+ * deployments, statefulsets, jobs), each a json-c object keyed
+ * "namespace/name" holding a reference to the latest object: O(1) per
+ * event, so thousands of tenants stay cheap.  NodeMetrics are polled with
+ * an async GET on a timer (metrics.k8s.io has no watch).  model_tick()
+ * turns the stores into what views show (per-tenant status from the pure
+ * tenant_status_compute(), per-node totals from cluster_nodes_build()),
+ * at most a few times a second, only when something changed.
+ *
+ * Everything runs on the client's event loop; nothing here blocks.
+ */
+#ifndef TUI_MODEL_H
+#define TUI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cluster/cluster.h"
+#include "kube/kube.h"
+#include "tenant/tenant.h"
+
+enum model_kind {
+    MODEL_NODES, MODEL_PODS, MODEL_NAMESPACES, MODEL_DEPLOYMENTS, MODEL_STATEFULSETS,
+    MODEL_JOBS, MODEL_NKINDS
+};
+
+struct model;
+
+struct model_store {
+    struct model *model;
+    enum model_kind kind;
+    struct json_object *objs;      /* "ns/name" -> object (owned references) */
+    struct json_object *pending;   /* during a (re)list: the new set */
+    struct kube_watch *watch;
+    int synced;
+    char error[OS_ERROR_MSG_MAX];  /* why it is retrying, "" when fine */
+};
+
+/* One tenant as the views show it. */
+struct model_tenant {
+    struct tenant_status st;
+    char nodes[160];               /* nodes its pods run on, comma-separated */
+    time_t created;                /* -1 unknown */
+    time_t trial_expires;          /* -1 none */
+};
+
+struct model {
+    struct kube_client *client;    /* borrowed; NULL: no cluster configured */
+    struct model_store stores[MODEL_NKINDS];
+    struct json_object *metrics;   /* NodeMetricsList, or NULL */
+    struct kube_call *metrics_call;
+    long metrics_interval_ms;
+    struct timespec metrics_due;
+    int metrics_missing;           /* the API has no metrics (404) */
+    int changed;                   /* stores changed since the last derive */
+    struct timespec derived_at;
+    char start_error[OS_ERROR_MSG_MAX];       /* could not even start (no kubeconfig) */
+
+    /* Derived by model_tick(); read by views. */
+    struct model_tenant *tenants;  /* sorted by id */
+    size_t ntenants;
+    struct cluster_nodes nodes;
+    int by_phase[TENANT_FAILED + 1];
+    int64_t cpu_alloc_m, cpu_req_m, cpu_used_m, mem_alloc, mem_req, mem_used;
+    unsigned long generation;      /* bumped on every derive */
+};
+
+/* Start the watches on client (NULL: the model stays empty and
+ * start_error says why).  0, or err set (the model is then empty but safe
+ * to tick and free). */
+int model_start(struct model *m, struct kube_client *client, struct os_error *err);
+void model_free(struct model *m);
+
+/* Derive when due; start the metrics poll when due.  Returns 1 when what
+ * views show changed. */
+int model_tick(struct model *m);
+
+/* 1 when every watch is in sync. */
+int model_connected(const struct model *m);
+/* The first watch problem, or NULL. */
+const char *model_error(const struct model *m);
+
+/* The tenant with this id, or NULL. */
+const struct model_tenant *model_tenant(const struct model *m, const char *id);
+/* The namespace object of tenant id in the store (borrowed), or NULL. */
+struct json_object *model_tenant_namespace(const struct model *m, const char *id);
+/* Call fn for every pod in namespace ns (borrowed objects). */
+void model_each_pod(const struct model *m, const char *ns,
+                    void (*fn)(void *ud, struct json_object *pod), void *ud);
+
+#endif

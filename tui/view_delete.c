@@ -1,0 +1,220 @@
+/*
+ * view_delete.c - delete a tenant: confirm by typing its id, then follow.
+ *
+ * Nothing happens until the typed text equals the id (the default is "no":
+ * Esc and every other key leave the tenant alone).  Then one asynchronous
+ * DELETE of the namespace (propagation Foreground) goes out on the loop;
+ * after that the namespace watch of the model tells the rest: its
+ * conditions while it terminates, and its disappearance when it is gone.
+ * Only namespaces the model holds (labelled managed-by odoo-saas) can be
+ * deleted, like tenant_delete() in the core.
+ */
+#include "config.h"
+
+#define NCURSES_WIDECHAR 1
+#include <ncurses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "widgets.h"
+
+static void step(struct delete_form *f, const char *msg)
+{
+    if (f->nsteps > 0 && !strcmp(f->steps[f->nsteps - 1], msg))
+        return;
+    if (f->nsteps == FORM_STEPS) {
+        memmove(f->steps[0], f->steps[1], sizeof(f->steps[0]) * (FORM_STEPS - 1));
+        f->nsteps--;
+    }
+    snprintf(f->steps[f->nsteps++], sizeof(f->steps[0]), "%s", msg);
+}
+
+static void enter(struct app *a, const char *arg)
+{
+    if (a->del.state == FORM_RUNNING && (!arg || !strcmp(arg, a->del.id)))
+        return;
+    if (a->del.state == FORM_RUNNING) {
+        app_pop(a);
+        app_message(a, 1, "tenant %s is still being deleted; wait for it first", a->del.id);
+        return;
+    }
+    memset(&a->del, 0, sizeof(a->del));
+    snprintf(a->del.id, sizeof(a->del.id), "%s", arg ? arg : "");
+}
+
+/* The end: gone (detail NULL) or failed with detail. */
+static void finish(struct app *a, enum form_state state, const char *detail)
+{
+    struct delete_form *f = &a->del;
+
+    f->state = state;
+    if (state == FORM_DONE)
+        snprintf(f->outcome, sizeof(f->outcome), "tenant %s is gone", f->id);
+    else
+        snprintf(f->outcome, sizeof(f->outcome), "deleting %s failed: %.400s", f->id, detail);
+    step(f, f->outcome);
+    app_message(a, state == FORM_FAILED, "%s", f->outcome);
+}
+
+static void on_deleted(void *ud, struct json_object *obj, const struct os_error *err)
+{
+    struct app *a = ud;
+
+    (void)obj;
+    a->del.call = NULL;
+    if (err->code && !os_error_is(err, "NotFound") && !os_error_is(err, "Conflict"))
+        finish(a, FORM_FAILED, err->message);
+    else
+        step(&a->del, "namespace deletion requested");
+    a->dirty = 1;
+}
+
+/* The message of the first True condition of a terminating namespace. */
+static const char *holding(struct json_object *ns)
+{
+    struct json_object *st, *conds;
+
+    if (!json_object_object_get_ex(ns, "status", &st) || !json_object_object_get_ex(st, "conditions", &conds) ||
+        !json_object_is_type(conds, json_type_array))
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(conds); i++) {
+        struct json_object *c = json_object_array_get_idx(conds, i);
+        if (!strcmp(kube_object_str(c, "status") ?: "", "True"))
+            return kube_object_str(c, "message");
+    }
+    return NULL;
+}
+
+void view_delete_follow(struct app *a)
+{
+    struct delete_form *f = &a->del;
+    struct json_object *ns;
+    const char *why;
+
+    if (f->state != FORM_RUNNING || f->call)
+        return;
+    if (!(ns = model_tenant_namespace(&a->model, f->id))) {
+        finish(a, FORM_DONE, NULL);
+        return;
+    }
+    if (kube_object_str(ns, "metadata.deletionTimestamp"))
+        step(f, "namespace is terminating");
+    if ((why = holding(ns)))
+        step(f, why);
+}
+
+static int start(struct app *a)
+{
+    const struct kube_resource *r = kube_resource_by_kind("v1", "Namespace");
+    struct delete_form *f = &a->del;
+    struct json_object *ns = model_tenant_namespace(&a->model, f->id), *body;
+    char name[80], path[256];
+    struct os_error err;
+
+    if (!ns || !a->client) {
+        app_message(a, 1, "no tenant \"%s\" on the cluster", f->id);
+        return APP_HANDLED | APP_REDRAW;
+    }
+    f->state = FORM_RUNNING;
+    if (kube_object_str(ns, "metadata.deletionTimestamp")) {
+        step(f, "tenant is already being deleted");
+        return APP_HANDLED | APP_REDRAW;
+    }
+    snprintf(name, sizeof(name), TENANT_NS_PREFIX "%s", f->id);
+    if (kube_resource_path(r, NULL, name, NULL, path, sizeof(path), &err) < 0) {
+        finish(a, FORM_FAILED, err.message);
+        return APP_HANDLED | APP_REDRAW;
+    }
+    body = json_object_new_object();
+    json_object_object_add(body, "propagationPolicy", json_object_new_string("Foreground"));
+    f->call = kube_request_json_start(a->client, "DELETE", path, "application/json", body, on_deleted, a, &err);
+    json_object_put(body);
+    if (!f->call)
+        finish(a, FORM_FAILED, err.message);
+    else
+        step(f, "asking the cluster to delete the namespace");
+    return APP_HANDLED | APP_REDRAW;
+}
+
+static int key(struct app *a, int k)
+{
+    struct delete_form *f = &a->del;
+    size_t len = strlen(f->typed);
+    int ch = keymap_key_char(k);
+
+    if (f->state != FORM_EDIT)
+        return 0;
+    if (keymap_is_backspace(k) && len > 0)
+        f->typed[len - 1] = '\0';
+    else if (ch && ch < 0x7f && len + 1 < sizeof(f->typed))
+        f->typed[len] = (char)ch, f->typed[len + 1] = '\0';
+    else if (!(ch && ch >= 0x7f))
+        return 0;
+    return APP_HANDLED | APP_REDRAW;
+}
+
+static int action(struct app *a, enum action act)
+{
+    struct delete_form *f = &a->del;
+
+    if (act == ACTION_BACK) {
+        if (f->state == FORM_DONE)
+            app_switch(a, &view_tenants, NULL);
+        else
+            app_pop(a);
+        if (f->state == FORM_EDIT)
+            app_message(a, 0, "nothing deleted");
+        return APP_HANDLED | APP_REDRAW;
+    }
+    if (act != ACTION_SUBMIT || f->state != FORM_EDIT)
+        return act == ACTION_SUBMIT ? APP_HANDLED : 0;
+    if (strcmp(f->typed, f->id)) {
+        app_message(a, 1, "type %s exactly to delete it (Esc cancels)", f->id);
+        return APP_HANDLED | APP_REDRAW;
+    }
+    return start(a);
+}
+
+static void draw(struct app *a, int top, int rows)
+{
+    struct delete_form *f = &a->del;
+    char buf[256];
+    int y = top + 2, first;
+
+    snprintf(buf, sizeof(buf), " Delete tenant %s", f->id);
+    widget_text(a, top, 0, a->cols, THEME_ERROR, buf, 0);
+    if (f->state == FORM_EDIT) {
+        snprintf(buf, sizeof(buf), "This deletes namespace %s%s and everything in it: the database,", TENANT_NS_PREFIX, f->id);
+        widget_text(a, y++, 2, a->cols - 4, THEME_ROW, buf, 0);
+        widget_text(a, y++, 2, a->cols - 4, THEME_ROW, "the files and the admin account.  It cannot be undone.", 0);
+        y++;
+        snprintf(buf, sizeof(buf), "Type the tenant id (%s) to confirm:", f->id);
+        widget_text(a, y++, 2, a->cols - 4, THEME_LABEL, buf, 0);
+        widget_text(a, y, 2, 42 < a->cols - 4 ? 42 : a->cols - 4, THEME_INPUT, f->typed, 0);
+        a->cursor_y = y;
+        a->cursor_x = 2 + layout_width(f->typed);
+        y += 2;
+        widget_text(a, y, 2, a->cols - 4, THEME_DIM, "Enter: delete   Esc: cancel (nothing is deleted)", 0);
+        return;
+    }
+    first = f->nsteps > rows - 5 ? f->nsteps - (rows - 5) : 0;
+    for (int i = first; i < f->nsteps; i++)
+        widget_text(a, y++, 4, a->cols - 6, THEME_ROW, f->steps[i], 0);
+    y++;
+    if (f->state == FORM_RUNNING)
+        widget_text(a, y, 4, a->cols - 6, THEME_WARN, "deleting...", 0);
+    else
+        widget_text(a, y, 4, a->cols - 6, f->state == FORM_DONE ? THEME_OK : THEME_ERROR,
+                    f->state == FORM_DONE ? "done.  Esc: back to the tenants" : "failed.  Esc: back", 0);
+}
+
+const struct view_ops view_delete = {
+    .name = "delete",
+    .title = "Delete",
+    .index = VI_DELETE,
+    .bit = VIEW_DELETE,
+    .enter = enter,
+    .draw = draw,
+    .key = key,
+    .action = action,
+};

@@ -1,0 +1,204 @@
+/*
+ * view_tenant.c - one tenant in detail: phase and why, URL, admin email,
+ * tier, owner, age, trial, then its pods with state, readiness, restarts,
+ * node and age.  Everything from the model, so it follows the tenant live
+ * (through provisioning, or away when it is deleted).
+ */
+#include "config.h"
+
+#define NCURSES_WIDECHAR 1
+#include <ncurses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widgets.h"
+
+#define INFO_LINES 7
+#define LABEL_W 10
+
+enum { C_NAME, C_STATE, C_READY, C_RESTARTS, C_NODE, C_AGE, C_N };
+
+static const struct layout_col cols[C_N] = {
+    [C_NAME] = {"POD", 12, 60, 2, 0, 0},
+    [C_STATE] = {"STATE", 16, 26, 1, 1, 0},
+    [C_READY] = {"READY", 5, 5, 0, 3, 1},
+    [C_RESTARTS] = {"RESTARTS", 8, 8, 0, 2, 1},
+    [C_NODE] = {"NODE", 10, 30, 1, 4, 0},
+    [C_AGE] = {"AGE", 6, 7, 0, 5, 1},
+};
+
+struct pods {
+    struct json_object **v;
+    int n, cap;
+};
+
+static void add_pod(void *ud, struct json_object *pod)
+{
+    struct pods *p = ud;
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 8;
+        struct json_object **v = realloc(p->v, (size_t)cap * sizeof(*v));
+        if (!v)
+            return;
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = pod;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(kube_object_name(*(struct json_object *const *)a) ?: "",
+                  kube_object_name(*(struct json_object *const *)b) ?: "");
+}
+
+static void collect(struct app *a, struct pods *p)
+{
+    char ns[128];
+
+    memset(p, 0, sizeof(*p));
+    snprintf(ns, sizeof(ns), TENANT_NS_PREFIX "%s", a->tenant);
+    model_each_pod(&a->model, ns, add_pod, p);
+    if (p->n)
+        qsort(p->v, (size_t)p->n, sizeof(*p->v), by_name);
+}
+
+static int count(struct app *a)
+{
+    struct pods p;
+    collect(a, &p);
+    free(p.v);
+    return p.n;
+}
+
+/* State, ready containers and restarts of a pod. */
+static const char *pod_state(struct json_object *pod, int *ready, int *total, int *restarts)
+{
+    struct json_object *st, *cs;
+    const char *state = kube_object_str(pod, "status.phase") ?: "Unknown";
+
+    *ready = *total = *restarts = 0;
+    if (kube_object_str(pod, "metadata.deletionTimestamp"))
+        state = "Terminating";
+    if (!json_object_object_get_ex(pod, "status", &st) ||
+        !json_object_object_get_ex(st, "containerStatuses", &cs) || !json_object_is_type(cs, json_type_array))
+        return state;
+    for (size_t i = 0; i < json_object_array_length(cs); i++) {
+        struct json_object *c = json_object_array_get_idx(cs, i), *r;
+        const char *waiting = kube_object_str(c, "state.waiting.reason");
+        (*total)++;
+        if (json_object_object_get_ex(c, "ready", &r) && json_object_get_boolean(r))
+            (*ready)++;
+        if (json_object_object_get_ex(c, "restartCount", &r))
+            *restarts += json_object_get_int(r);
+        if (waiting && strcmp(state, "Terminating"))
+            state = waiting;
+    }
+    return state;
+}
+
+static void draw_pod(struct app *a, int y, struct json_object *pod, const int *w, int selected)
+{
+    int ready, total, restarts;
+    const char *state = pod_state(pod, &ready, &total, &restarts);
+    time_t created = layout_parse_time(kube_object_str(pod, "metadata.creationTimestamp"));
+    char r[32], rs[16], age[16] = "-";
+    const char *cells[C_N] = {kube_object_name(pod), state, r, rs, kube_object_str(pod, "spec.nodeName"), age};
+    enum theme_role roles[C_N] = {THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW};
+
+    snprintf(r, sizeof(r), "%d/%d", ready, total);
+    snprintf(rs, sizeof(rs), "%d", restarts);
+    if (created >= 0)
+        layout_age((long)(time(NULL) - created), age, sizeof(age));
+    roles[C_STATE] = !strcmp(state, "Running") && ready == total ? THEME_OK
+                     : !strcmp(state, "Succeeded") ? THEME_DIM
+                     : !strcmp(state, "Pending") || !strcmp(state, "Running") || !strcmp(state, "ContainerCreating") ? THEME_WARN
+                     : THEME_ERROR;
+    if (restarts > 0)
+        roles[C_RESTARTS] = THEME_WARN;
+    widget_row(a, y, cols, w, C_N, cells, selected ? THEME_ROW_SELECTED : THEME_ROW, roles);
+}
+
+static void info(struct app *a, int y, const char *label, const char *value, enum theme_role role)
+{
+    widget_text(a, y, 1, LABEL_W, THEME_LABEL, label, 0);
+    widget_text(a, y, 1 + LABEL_W, a->cols - LABEL_W - 2, role, value && *value ? value : "-", 0);
+}
+
+static void draw_info(struct app *a, int y, const struct model_tenant *t)
+{
+    char buf[512], age[16] = "-", trial[16];
+    time_t now = time(NULL);
+
+    snprintf(buf, sizeof(buf), "%s%s%s%s%s", tenant_phase_name(t->st.phase), t->st.step[0] ? " (" : "",
+             t->st.step, t->st.step[0] ? ")" : "", t->st.reason[0] ? ": " : "");
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", t->st.reason);
+    info(a, y++, "Phase", buf, widget_phase_role(t->st.phase));
+    info(a, y++, "URL", t->st.url, THEME_VALUE);
+    info(a, y++, "Admin", t->st.admin_email, THEME_ROW);
+    snprintf(buf, sizeof(buf), "%s    owner %s", t->st.tier, t->st.owner[0] ? t->st.owner : "-");
+    info(a, y++, "Tier", buf, THEME_ROW);
+    if (t->created >= 0)
+        layout_age((long)(now - t->created), age, sizeof(age));
+    layout_until(t->trial_expires, now, trial, sizeof(trial));
+    snprintf(buf, sizeof(buf), "%s (%s ago)    trial %s", t->st.created_at[0] ? t->st.created_at : "-", age, trial);
+    info(a, y++, "Created", buf, THEME_ROW);
+    snprintf(buf, sizeof(buf), "%d/%d ready, %d restarts, on %s", t->st.pods_ready, t->st.pods_total,
+             t->st.restarts, t->nodes[0] ? t->nodes : "no node yet");
+    info(a, y, "Pods", buf, THEME_ROW);
+}
+
+static void draw(struct app *a, int top, int rows)
+{
+    const struct model_tenant *t = model_tenant(&a->model, a->tenant);
+    struct list_state *ls = &a->lists[VI_TENANT];
+    struct pods p;
+    int w[C_N], body = rows - INFO_LINES - 2;
+    char buf[128];
+
+    snprintf(buf, sizeof(buf), " tenant %s", a->tenant);
+    widget_text(a, top, 0, a->cols, THEME_VALUE, buf, 0);
+    if (!t) {
+        widget_text(a, top + 2, 2, a->cols - 4, THEME_DIM,
+                    model_connected(&a->model) ? "this tenant does not exist (any more)" : "waiting for the cluster", 0);
+        return;
+    }
+    draw_info(a, top + 1, t);
+    collect(a, &p);
+    layout_columns(cols, C_N, a->cols, 1, w);
+    widget_header(a, top + INFO_LINES + 1, cols, w, C_N, -1, 0);
+    app_list_clamp(ls, p.n, body);
+    for (int i = 0; i < body && ls->top + i < p.n; i++)
+        draw_pod(a, top + INFO_LINES + 2 + i, p.v[ls->top + i], w, ls->top + i == ls->sel);
+    if (!p.n)
+        widget_text(a, top + INFO_LINES + 3, 2, a->cols - 4, THEME_DIM, "no pods", 0);
+    free(p.v);
+}
+
+static void enter(struct app *a, const char *arg)
+{
+    if (arg)
+        snprintf(a->tenant, sizeof(a->tenant), "%s", arg);
+    a->lists[VI_TENANT] = (struct list_state){0};
+}
+
+static int action(struct app *a, enum action act)
+{
+    if (act == ACTION_DELETE) {
+        app_push(a, &view_delete, a->tenant);
+        return APP_HANDLED | APP_REDRAW;
+    }
+    return 0;
+}
+
+const struct view_ops view_tenant = {
+    .name = "tenant",
+    .title = "Tenant",
+    .index = VI_TENANT,
+    .bit = VIEW_TENANT,
+    .enter = enter,
+    .draw = draw,
+    .action = action,
+    .count = count,
+};

@@ -1,0 +1,194 @@
+/*
+ * view_tenants.c - one row a tenant: id, phase (coloured), tier, nodes,
+ * age, trial expiry, URL.  's' sorts by the next column, 'S' reverses, '/'
+ * filters on every text column, Enter opens the tenant.  Opened from a
+ * node (view_nodes.c), it shows only the tenants with a pod there.  The
+ * rows come from the watch-fed model, so they update live.
+ */
+#include "config.h"
+
+#define NCURSES_WIDECHAR 1
+#include <ncurses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widgets.h"
+
+enum { C_ID, C_PHASE, C_TIER, C_NODES, C_AGE, C_TRIAL, C_URL, C_N };
+
+static const struct layout_col cols[C_N] = {
+    [C_ID] = {"ID", 8, 40, 2, 0, 0},
+    [C_PHASE] = {"PHASE", 12, 12, 0, 1, 0},
+    [C_TIER] = {"TIER", 8, 10, 0, 3, 0},
+    [C_NODES] = {"NODES", 10, 40, 1, 5, 0},
+    [C_AGE] = {"AGE", 6, 7, 0, 4, 1},
+    [C_TRIAL] = {"TRIAL", 8, 8, 0, 6, 0},
+    [C_URL] = {"URL", 12, 0, 3, 2, 0},
+};
+
+static const int sort_cols[] = {C_ID, C_PHASE, C_TIER, C_NODES, C_AGE, C_TRIAL};
+#define NSORT (int)(sizeof(sort_cols) / sizeof(sort_cols[0]))
+
+static int compare(const void *pa, const void *pb, void *ctx)
+{
+    const struct app *a = ctx;
+    const struct list_state *ls = &a->lists[VI_TENANTS];
+    const struct model_tenant *x = &a->model.tenants[*(const int *)pa];
+    const struct model_tenant *y = &a->model.tenants[*(const int *)pb];
+    long d = 0;
+
+    switch (sort_cols[ls->sort % NSORT]) {
+    case C_PHASE: d = (long)x->st.phase - (long)y->st.phase; break;
+    case C_TIER: d = strcmp(x->st.tier, y->st.tier); break;
+    case C_NODES: d = strcmp(x->nodes, y->nodes); break;
+    case C_AGE: d = (long)(y->created - x->created); break;
+    case C_TRIAL: d = (long)(x->trial_expires - y->trial_expires); break;
+    default: break;
+    }
+    if (d == 0)
+        d = strcmp(x->st.id, y->st.id);
+    return ls->reverse ? (d < 0) - (d > 0) : (d > 0) - (d < 0);
+}
+
+/* node appears as a whole item of the comma list nodes. */
+static int on_node(const char *nodes, const char *node)
+{
+    size_t n = strlen(node);
+    for (const char *p = nodes; (p = strstr(p, node)); p += n)
+        if ((p == nodes || p[-1] == ',') && (p[n] == ',' || !p[n]))
+            return 1;
+    return 0;
+}
+
+static int matches(const struct model_tenant *t, const char *f)
+{
+    return !*f || strstr(t->st.id, f) || strstr(tenant_phase_name(t->st.phase), f) ||
+           strstr(t->st.tier, f) || strstr(t->nodes, f) || strstr(t->st.url, f) ||
+           strstr(t->st.admin_email, f);
+}
+
+/* Indexes of the tenants shown (filtered, sorted); caller frees. */
+static int *visible(struct app *a, int *n)
+{
+    const struct model *m = &a->model;
+    const char *f = a->lists[VI_TENANTS].filter;
+    int *idx = malloc((m->ntenants + 1) * sizeof(*idx));
+
+    *n = 0;
+    if (!idx)
+        return NULL;
+    for (size_t i = 0; i < m->ntenants; i++)
+        if (matches(&m->tenants[i], f) && (!a->node[0] || on_node(m->tenants[i].nodes, a->node)))
+            idx[(*n)++] = (int)i;
+    qsort_r(idx, (size_t)*n, sizeof(*idx), compare, a);
+    return idx;
+}
+
+static int count(struct app *a)
+{
+    int n;
+    free(visible(a, &n));
+    return n;
+}
+
+static void draw_row(struct app *a, int y, const struct model_tenant *t, const int *w, int selected)
+{
+    char age[16] = "-", trial[16];
+    const char *cells[C_N] = {t->st.id, tenant_phase_name(t->st.phase), t->st.tier, t->nodes, age,
+                              trial, t->st.url};
+    enum theme_role roles[C_N] = {THEME_ROW, widget_phase_role(t->st.phase), THEME_ROW, THEME_ROW,
+                                  THEME_ROW, THEME_ROW, THEME_ROW};
+    time_t now = time(NULL);
+
+    if (t->created >= 0)
+        layout_age((long)(now - t->created), age, sizeof(age));
+    layout_until(t->trial_expires, now, trial, sizeof(trial));
+    if (t->trial_expires >= 0 && t->trial_expires - now < 3 * 86400)
+        roles[C_TRIAL] = THEME_WARN;
+    widget_row(a, y, cols, w, C_N, cells, selected ? THEME_ROW_SELECTED : THEME_ROW, roles);
+}
+
+static void draw_footer(struct app *a, int y, int n)
+{
+    struct list_state *ls = &a->lists[VI_TENANTS];
+    char buf[320];
+    int at = 0;
+
+    if (!ls->filter[0] && !a->node[0])
+        return;
+    at += snprintf(buf + at, sizeof(buf) - (size_t)at, " ");
+    if (a->node[0])
+        at += snprintf(buf + at, sizeof(buf) - (size_t)at, "on node %.100s  ", a->node);
+    if (ls->filter[0])
+        at += snprintf(buf + at, sizeof(buf) - (size_t)at, "filter: %.100s  ", ls->filter);
+    snprintf(buf + at, sizeof(buf) - (size_t)at, "(%d of %zu) ", n, a->model.ntenants);
+    widget_text(a, y, a->cols - layout_width(buf), layout_width(buf), THEME_KEY, buf, 0);
+}
+
+static void draw(struct app *a, int top, int rows)
+{
+    struct list_state *ls = &a->lists[VI_TENANTS];
+    int w[C_N], n, *idx = visible(a, &n), body = rows - 1;
+
+    layout_columns(cols, C_N, a->cols, 1, w);
+    widget_header(a, top, cols, w, C_N, sort_cols[ls->sort % NSORT], ls->reverse);
+    app_list_clamp(ls, n, body);
+    for (int i = 0; i < body && ls->top + i < n; i++)
+        draw_row(a, top + 1 + i, &a->model.tenants[idx[ls->top + i]], w, ls->top + i == ls->sel);
+    if (!n)
+        widget_text(a, top + 2, 2, a->cols - 4, THEME_DIM,
+                    ls->filter[0] || a->node[0] ? "no tenant matches"
+                    : model_connected(&a->model) ? (a->readonly ? "no tenants yet" : "no tenants yet: c creates one")
+                    : "waiting for the cluster", 0);
+    draw_footer(a, top + rows - 1, n);
+    free(idx);
+}
+
+/* The id of the selected tenant into buf; 0 when there is none. */
+static int selected(struct app *a, char *buf, size_t len)
+{
+    int n, *idx = visible(a, &n), sel = a->lists[VI_TENANTS].sel, ok = idx && sel < n;
+
+    if (ok)
+        snprintf(buf, len, "%s", a->model.tenants[idx[sel]].st.id);
+    free(idx);
+    return ok;
+}
+
+static int action(struct app *a, enum action act)
+{
+    struct list_state *ls = &a->lists[VI_TENANTS];
+    char id[48];
+
+    switch (act) {
+    case ACTION_SORT: ls->sort = (ls->sort + 1) % NSORT; return APP_HANDLED | APP_REDRAW;
+    case ACTION_SORT_REVERSE: ls->reverse = !ls->reverse; return APP_HANDLED | APP_REDRAW;
+    case ACTION_OPEN:
+        if (selected(a, id, sizeof(id)))
+            app_push(a, &view_tenant, id);
+        return APP_HANDLED | APP_REDRAW;
+    case ACTION_DELETE:
+        if (selected(a, id, sizeof(id)))
+            app_push(a, &view_delete, id);
+        return APP_HANDLED | APP_REDRAW;
+    case ACTION_BACK:
+        if (!ls->filter[0] && a->node[0] && a->depth > 1) {
+            a->node[0] = '\0';
+            app_pop(a);
+            return APP_HANDLED | APP_REDRAW;
+        }
+        return 0;
+    default: return 0;
+    }
+}
+
+const struct view_ops view_tenants = {
+    .name = "tenants",
+    .title = "Tenants",
+    .index = VI_TENANTS,
+    .bit = VIEW_TENANTS,
+    .draw = draw,
+    .action = action,
+    .count = count,
+};
