@@ -640,9 +640,16 @@ static void on_complete(struct kube_client *c, struct kube_call *call, CURLcode 
     const char *ctype = NULL;
 
     os_error_clear(&resp.err);
+    long version = 0, connects = 0;
+
     curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(call->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    curl_easy_getinfo(call->easy, CURLINFO_HTTP_VERSION, &version);
+    curl_easy_getinfo(call->easy, CURLINFO_NUM_CONNECTS, &connects);
     curl_multi_remove_handle(c->multi, call->easy);
+    c->stats.connections += (unsigned long)connects;
+    resp.http_version = version == CURL_HTTP_VERSION_1_0 ? 10 : version == CURL_HTTP_VERSION_1_1 ? 11
+                        : version == CURL_HTTP_VERSION_2_0 ? 20 : version == CURL_HTTP_VERSION_3 ? 30 : 0;
     c->stats.last_ms = ms;
     c->stats.ewma_ms = c->stats.ewma_ms ? (c->stats.ewma_ms * 7 + ms) / 8 : ms;
     trace(c, call, cc == CURLE_OK ? status : 0, ms);

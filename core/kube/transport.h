@@ -47,6 +47,7 @@ struct kube_response {
     size_t len;
     char content_type[128];
     int attempts;
+    int http_version;         /* 10, 11, 20 (HTTP/2), 30; 0 when no response */
     long elapsed_ms;          /* from start to the end of the last attempt */
     struct os_error err;      /* code 0 on success (2xx) */
 };
@@ -77,6 +78,7 @@ struct kube_client_stats {
     unsigned long requests;   /* attempts sent */
     unsigned long retries;
     unsigned long failures;   /* calls that ended in error */
+    unsigned long connections;/* new connections opened (the rest reused one) */
     long last_ms;             /* duration of the last finished attempt */
     long ewma_ms;             /* smoothed attempt duration */
 };

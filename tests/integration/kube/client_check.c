@@ -462,8 +462,51 @@ static void test_unreachable_retries_then_fails(void **state)
     kube_config_free(x.cfg);
 }
 
+/* ---- HTTP/2 through a TLS proxy that offers it -------------------------- */
+
+struct h2_seen {
+    int done, ok, h2;
+};
+
+static void h2_done(void *ud, struct kube_response *resp)
+{
+    struct h2_seen *s = ud;
+    s->done++;
+    s->ok += resp->status == 200;
+    s->h2 += resp->http_version == 20;
+}
+
+static void test_http2_multiplexed(void **state)
+{
+    struct ctx x = {0};
+    struct h2_seen seen = {0};
+    struct kube_call_spec spec = {.method = "GET", .path = "/api/v1/namespaces/default",
+                                  .on_done = h2_done, .userdata = &seen};
+    struct os_error err;
+    time_t deadline = time(NULL) + 20;
+    enum { N = 32 };
+
+    connect_to("OS_H2_KUBECONFIG", &x, NULL);
+    for (int i = 0; i < N; i++)
+        assert_non_null(kube_call_start(x.c, &spec, &err));
+    while (seen.done < N && time(NULL) < deadline)
+        kube_client_wait(x.c, 100, NULL, 0);
+    assert_int_equal(seen.done, N);
+    assert_int_equal(seen.ok, N);
+    assert_int_equal(seen.h2, N);
+    /* every request in flight at once, on one connection */
+    assert_int_equal(kube_client_stats(x.c)->connections, 1);
+    kube_client_free(x.c);
+    kube_config_free(x.cfg);
+}
+
 int main(void)
 {
+    if (getenv("OS_H2_KUBECONFIG")) {
+        const struct CMUnitTest h2[] = {cmocka_unit_test(test_http2_multiplexed)};
+        return cmocka_run_group_tests(h2, NULL, NULL);
+    }
+    {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_and_not_found),
         cmocka_unit_test(test_create_conflict_invalid),
@@ -478,4 +521,5 @@ int main(void)
         cmocka_unit_test(test_unreachable_retries_then_fails),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
+    }
 }
