@@ -19,13 +19,15 @@ watch_bg() {
     eval "PID_$1=\$!"
 }
 # wait_lines NAME PATTERN COUNT: wait (5 s at most) until COUNT lines match.
+count_lines() { n=$(grep -c -- "$2" "$OS_TMP/$1" 2>/dev/null); echo "${n:-0}"; }
 wait_lines() {
     i=0
-    while [ "$(grep -c -- "$2" "$OS_TMP/$1" 2>/dev/null)" -lt "$3" ] && [ $i -lt 50 ]; do
+    # The file may not exist yet when curl has not connected: count 0.
+    while [ "$(count_lines "$1" "$2")" -lt "$3" ] && [ $i -lt 50 ]; do
         sleep 0.1
         i=$((i + 1))
     done
-    [ "$(grep -c -- "$2" "$OS_TMP/$1" 2>/dev/null)" -ge "$3" ]
+    [ "$(count_lines "$1" "$2")" -ge "$3" ]
 }
 # wait_exit PID: wait (8 s at most) for a background curl; 0 when it ended.
 wait_exit() {
