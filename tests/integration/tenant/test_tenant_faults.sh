@@ -1,0 +1,58 @@
+#!/bin/sh
+# Tenant creation against a slow and unreliable API server: a create killed
+# at several points converges when it is run again, and with a fifth of all
+# requests failing (429 with Retry-After, or 503) ten tenants still all
+# converge, because the client retries what the server did not act on.
+. "$OS_SRCDIR/tests/lib.sh"
+. "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
+
+sim_need_tools kubectl
+OS="$OS_BUILDDIR/odoo-saas"
+
+# converged ID: the namespace is marked provisioned, every object is there
+# exactly once, and the Secrets agree.
+converged() {
+    ns=tenant-$1
+    [ "$(kubectl get ns "$ns" -o jsonpath='{.metadata.annotations.odoo-saas\.io/provisioned}')" = true ] &&
+    [ "$(kubectl get secrets,configmaps,services,pvc,statefulsets,deployments,jobs,networkpolicies,resourcequotas,limitranges -n "$ns" -o name | grep -vc 'kube-root-ca')" -ge 18 ] &&
+    [ "$(kubectl get secret postgresql -n "$ns" -o jsonpath='{.data.odoo-password}')" = \
+      "$(kubectl get secret odoo -n "$ns" -o jsonpath='{.data.db-password}')" ]
+}
+
+# --- kill `tenant create` part-way, at several points, then run it again ---
+sim_start --latency-ms 40
+for delay in 0.02 0.06 0.1 0.15; do
+    id=crash-$(echo "$delay" | tr -d .)
+    "$OS" tenant create "$id" --tier basic --admin-email "a@$id.com" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    "$OS" tenant create "$id" --tier basic --admin-email "a@$id.com" > "$OS_TMP/out" 2>&1
+    rc=$?
+    if [ $rc -ne 0 ] && grep -q 'already exists' "$OS_TMP/out"; then
+        ok "killed after ${delay}s: the first run had finished (refused as existing)"
+    else
+        check_eq "killed after ${delay}s: the rerun exits 0" 0 "$rc"
+    fi
+    check "killed after ${delay}s: converged (all objects, once, secrets agree)" converged "$id"
+done
+check_eq "no duplicate Deployments anywhere" \
+    "$(kubectl get deployments -A -l app.kubernetes.io/managed-by=odoo-saas -o name | wc -l | tr -d ' ')" \
+    "$(kubectl get deployments -A -l app.kubernetes.io/managed-by=odoo-saas -o name | sort -u | wc -l | tr -d ' ')"
+sim_kill
+
+# --- a fifth of the requests fail: ten tenants still converge ---
+sim_start --fail-rate 0.2 --seed 11
+failures=0
+for i in 0 1 2 3 4 5 6 7 8 9; do
+    "$OS" --trace "$OS_TMP/trace" tenant create "flaky-$i" --tier basic --admin-email "a@flaky$i.com" > "$OS_TMP/out" 2>&1 ||
+        { failures=$((failures + 1)); cat "$OS_TMP/out"; }
+done
+check_eq "ten creates under --fail-rate 0.2 all succeed" 0 "$failures"
+all=0
+for i in 0 1 2 3 4 5 6 7 8 9; do converged "flaky-$i" && all=$((all + 1)); done
+check_eq "all ten tenants converged" 10 "$all"
+check "the server did answer faults (429 or 503 in the trace)" grep -qE ' (429|503) ' "$OS_TMP/trace"
+check "the client retried them (attempt=2 in the trace)" grep -q 'attempt=2' "$OS_TMP/trace"
+finish
