@@ -15,6 +15,14 @@ sed "s/^\( *certificate-authority-data: \).*/\1$ca/" "$SIM_KC" > "$OS_TMP/bad-ca
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed "s#https://127.0.0.1:[0-9]*#https://127.0.0.1:$port#" "$SIM_KC" > "$OS_TMP/closed"
 
+# insecure-skip-tls-verify: true (and no CA) connects, with a warning.
+sed -e 's/^\( *\)certificate-authority-data: .*/\1insecure-skip-tls-verify: true/' "$SIM_KC" > "$OS_TMP/insecure"
+out=$("$OS_BUILDDIR/odoo-saas" --kubeconfig "$OS_TMP/insecure" nodes 2>&1)
+check_contains "insecure-skip-tls-verify connects" "sim-node-1" "$out"
+check_contains "insecure-skip-tls-verify warns" \
+    "warning: TLS certificate verification is disabled by insecure-skip-tls-verify in $OS_TMP/insecure" "$out"
+finish
+
 OS_BAD_TOKEN_KUBECONFIG=$OS_TMP/bad-token OS_BAD_CA_KUBECONFIG=$OS_TMP/bad-ca \
 OS_CLOSED_KUBECONFIG=$OS_TMP/closed CMOCKA_MESSAGE_OUTPUT=TAP \
     $OS_TEST_WRAPPER "$OS_BUILDDIR/tests/integration/kube/client_check"
