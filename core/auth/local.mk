@@ -1,0 +1,1 @@
+# core/auth: accounts (SQLite + argon2id), Supabase (GoTrue REST), tokens (JWT HS256).
