@@ -36,9 +36,11 @@ static int exempt(const char *url, int is_watch)
     static const char *const paths[] = {"/healthz", "/readyz", "/livez", "/version", NULL};
     if (is_watch)
         return 1;
-    for (const char *const *p = paths; *p; p++)
-        if (!strcmp(url, *p))
-            return 1;
+    for (const char *const *p = paths; *p; p++) {
+        size_t n = strlen(*p);
+        if (!strncmp(url, *p, n) && (url[n] == '\0' || url[n] == '/'))
+            return 1;     /* /healthz and /healthz/ping alike */
+    }
     return 0;
 }
 

@@ -22,7 +22,9 @@ odoo_saas_sim_SOURCES = \
 	sim/watch.c \
 	sim/scale.c \
 	sim/lifecycle.c \
-	sim/seed.c
+	sim/seed.c \
+	sim/faults.c sim/faults.h \
+	$(SIM_PHASE2_SRC)
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
 odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread
 
@@ -35,7 +37,8 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_namespace.sh \
 	tests/integration/sim/test_apply.sh \
 	tests/integration/sim/test_kubectl.sh \
-	tests/integration/sim/test_robustness.sh
+	tests/integration/sim/test_robustness.sh \
+	tests/integration/sim/test_faults.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
@@ -44,4 +47,5 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_namespace.sh \
 	tests/integration/sim/test_apply.sh \
 	tests/integration/sim/test_kubectl.sh \
-	tests/integration/sim/test_robustness.sh
+	tests/integration/sim/test_robustness.sh \
+	tests/integration/sim/test_faults.sh

@@ -9,8 +9,8 @@
  * starts, so no handler and no global flag are needed.  Shutdown wakes every
  * watch stream (they end cleanly), stops the daemon and frees everything.
  *
- * Options accepted for phase 2 (--state, --latency-ms, --fail-rate,
- * --seed-tenants) are validated and stored but have no effect yet.
+ * --latency-ms and --fail-rate feed sim/faults.c (applied in server.c's
+ * sim_dispatch after authentication).
  */
 #include "config.h"
 
@@ -47,8 +47,8 @@ static const struct sim_opt options[] = {
     {"bookmark-interval-ms", O_BOOKMARK, "N", "interval of watch BOOKMARK events [1000]"},
     {"continue-ttl-ms", O_CONTTTL, "N", "age at which list continue tokens expire with 410 [300000]"},
     {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
-    {"latency-ms", O_LAT, "N", "added latency per request (not implemented yet)"},
-    {"fail-rate", O_FAIL, "F", "fraction of requests answered with faults, 0..1 (not implemented yet)"},
+    {"latency-ms", O_LAT, "N", "added latency per request, in ms [0]"},
+    {"fail-rate", O_FAIL, "F", "fraction of API requests answered 429 or 503 (seeded; never health checks or watches), 0..1 [0]"},
     {"seed-tenants", O_TENANTS, "N", "create N demo tenants at start (not implemented yet)"},
     {"help", 'h', NULL, "show this help"},
     {"version", 'V', NULL, "show the version"},
@@ -197,6 +197,8 @@ static void sim_fini(struct sim *s)
     sim_lifecycle_stop(s, 3000);
     sim_server_stop(s);
     sim_store_free(&s->store);
+    if (s->faults_ready)
+        sim_faults_destroy(&s->faults);
     sim_tls_free(&s->tls);
     sodium_memzero(s->token, sizeof(s->token));
     pthread_cond_destroy(&s->changed);
@@ -215,6 +217,8 @@ static void make_token(struct sim *s)
 static int sim_start(struct sim *s, struct os_error *err)
 {
     s->rng = s->opt.seed;
+    sim_faults_init(&s->faults, s->opt.latency_ms, s->opt.fail_rate, s->opt.seed);
+    s->faults_ready = 1;
     s->start_ms = sim_now_ms();
     make_token(s);
     if (sim_tls_generate(&s->tls, err) || sim_seed(s, err) || sim_lifecycle_start(s, err) ||

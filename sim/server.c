@@ -156,6 +156,24 @@ static void dispatch_resource(struct sim_request *rq, struct sim_response *rs)
         sim_respond_status(rs, sim_status_method_not_allowed(r->res, m));
 }
 
+/* --latency-ms and --fail-rate: wait, then maybe answer 429/503 with the
+ * plain-text body real servers send.  Health probes and watches are never
+ * failed (faults.c decides).  Returns 1 when rs holds a fault. */
+static int inject_fault(struct sim_request *rq, struct sim_response *rs)
+{
+    struct sim_faults *f = &rq->sim->faults;
+    if (!rq->sim->faults_ready || (f->latency_ms <= 0 && f->rate <= 0))
+        return 0;
+    struct sim_fault ft = sim_faults_before(f, rq->url, sim_query_true(rq, "watch"));
+    if (!ft.code)
+        return 0;
+    rs->code = ft.code;
+    rs->text = strdup(ft.body);
+    rs->content_type = "text/plain; charset=utf-8";
+    rs->retry_after = ft.retry_after;
+    return 1;
+}
+
 /* Everything between "the request is complete" and "queue the answer". */
 static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int too_large)
 {
@@ -163,6 +181,8 @@ static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int to
         sim_respond_status(rs, sim_status_unauthorized());
         return;
     }
+    if (inject_fault(rq, rs))
+        return;
     if (strcmp(rq->url, "/openapi/v2") && !accept_ok(rq->accept)) {
         sim_respond_status(rs, sim_status(406, "NotAcceptable",
             "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"));
@@ -209,6 +229,8 @@ static struct MHD_Response *build_response(struct sim_response *rs)
                                 rs->content_type ? rs->content_type : "application/json");
     for (int i = 0; r && i < rs->nwarnings; i++)
         MHD_add_response_header(r, "Warning", rs->warnings[i]);
+    if (r && rs->retry_after)
+        MHD_add_response_header(r, "Retry-After", rs->retry_after);
     return r;
 }
 

@@ -48,6 +48,8 @@
 
 #include "kube/kube.h"
 
+#include "faults.h"
+
 #define SIM_MAX_BODY (3u * 1024 * 1024)  /* larger request bodies get 413 */
 #define SIM_HISTORY 4096                  /* events kept for watch resume */
 
@@ -117,6 +119,8 @@ struct sim {
     int stopping;
     int nwatches;            /* open watch streams, so shutdown can drain them */
     int64_t start_ms;
+    struct sim_faults faults; /* --latency-ms, --fail-rate (own lock) */
+    int faults_ready;         /* faults initialised (destroy at exit) */
     void *daemon;            /* struct MHD_Daemon * */
     pthread_t lifecycle;
     int lifecycle_started;
@@ -235,6 +239,7 @@ struct sim_response {
     char *text;              /* owned plain-text body, or NULL */
     size_t text_len;         /* its length when binary (0: strlen(text)) */
     const char *content_type;
+    const char *retry_after; /* Retry-After header value (static), or NULL */
     char *warnings[8];       /* owned Warning header values */
     int nwarnings;
     struct sim_watch *watch; /* set for a watch stream (owned) */

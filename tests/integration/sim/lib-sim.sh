@@ -10,8 +10,9 @@
 #                         BODY (and HEADERS, the response headers).
 #   jqr FILTER            jq -r FILTER on $BODY
 #   sim_need_tools        skip the whole script when curl or jq is missing
-#   sim_finish            stop the simulator with SIGTERM, check it exits 0
-#                         with no sanitizer report on stderr, then finish
+#   sim_stop              stop the simulator with SIGTERM, check it exits 0
+#                         with no sanitizer report on stderr
+#   sim_finish            sim_stop, then finish
 
 sim_need_tools() {
     for t in curl jq "$@"; do
@@ -24,8 +25,9 @@ sim_need_tools() {
 }
 
 sim_start() {
-    os_tmpdir
+    [ -n "$OS_TMP" ] || os_tmpdir
     SIM_KC=$OS_TMP/kubeconfig
+    rm -f "$OS_TMP/sim.out" "$OS_TMP/sim.err"   # a restart must not read the old ones
     "$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --nodes 2 --seed 42 \
         --kubeconfig-out "$SIM_KC" "$@" >"$OS_TMP/sim.out" 2>"$OS_TMP/sim.err" &
     SIM_PID=$!
@@ -83,6 +85,13 @@ check_api() {
 }
 
 sim_finish() {
+    sim_stop
+    finish
+}
+
+# Stop the simulator (SIGTERM, bounded), check its exit status and that
+# stderr has no sanitizer report; sim_start may then start another.
+sim_stop() {
     if [ -n "$SIM_PID" ]; then
         kill -TERM "$SIM_PID" 2>/dev/null
         i=0
@@ -100,5 +109,4 @@ sim_finish() {
     else
         ok "no sanitizer report"
     fi
-    finish
 }
