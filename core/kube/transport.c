@@ -49,6 +49,7 @@ struct kube_call {
     kube_done_fn on_done;
     void *userdata;
 
+    unsigned long id;         /* per client, for the trace */
     int attempts;
     int streamed;             /* data went to on_data in this attempt */
     int reauthed;             /* the exec plugin was re-run after a 401 */
@@ -72,6 +73,7 @@ struct kube_client {
     time_t token_expires;     /* exec credentials; 0: none */
     char *exec_cert, *exec_key;
     struct kube_client_stats stats;
+    unsigned long next_call_id;
     char user_agent[64];
 };
 
@@ -418,6 +420,7 @@ static struct kube_call *new_call(struct kube_client *c, const struct kube_call_
     if (!call)
         return NULL;
     call->client = c;
+    call->id = ++c->next_call_id;
     call->easy = curl_easy_init();
     call->method = dup_or_null(spec->method, &failed);
     call->path = dup_or_null(spec->path, &failed);
@@ -598,8 +601,8 @@ static void trace(struct kube_client *c, const struct kube_call *call, long stat
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     strftime(when, sizeof(when), "%H:%M:%S", &tm);
-    fprintf(c->opts.trace, "%s.%03ld %s %s %ld %ldms attempt=%d\n", when, ts.tv_nsec / 1000000,
-            call->method, call->path, status, ms, call->attempts);
+    fprintf(c->opts.trace, "%s.%03ld %s %s %ld %ldms attempt=%d call=%lu\n", when,
+            ts.tv_nsec / 1000000, call->method, call->path, status, ms, call->attempts, call->id);
     fflush(c->opts.trace);
 }
 

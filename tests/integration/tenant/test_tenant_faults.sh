@@ -55,4 +55,15 @@ for i in 0 1 2 3 4 5 6 7 8 9; do converged "flaky-$i" && all=$((all + 1)); done
 check_eq "all ten tenants converged" 10 "$all"
 check "the server did answer faults (429 or 503 in the trace)" grep -qE ' (429|503) ' "$OS_TMP/trace"
 check "the client retried them (attempt=2 in the trace)" grep -q 'attempt=2' "$OS_TMP/trace"
+# Retry-After: 1 on every 429: the next attempt of the same request comes at
+# least a second later (trace lines: TIME METHOD PATH STATUS MS attempt=N call=ID;
+# the call id is per process, so it is paired with the process's own lines).
+early=$(awk '
+    /^[0-9]/ { split($1, t, ":"); ms = ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000
+      key = $7
+      if (key in at429 && ms - at429[key] < 900) bad++
+      delete at429[key]
+      if ($4 == 429) at429[key] = ms }
+    END { print bad + 0 }' "$OS_TMP/trace")
+check_eq "no retry after a 429 came sooner than its Retry-After" 0 "$early"
 finish
