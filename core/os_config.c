@@ -354,7 +354,7 @@ static int apply_key(struct os_config *c, const char *name, const char *key,
 int os_config_load_text(const char *name, const char *text, size_t len,
                         struct os_config **out, struct os_error *err)
 {
-    struct yaml_json_opts yo = {"config", 1, 0};
+    struct yaml_json_opts yo = {.what = "config", .typed = 1};
     struct os_config *c = calloc(1, sizeof(*c));
     struct json_object *root = NULL;
     int rc;

@@ -115,6 +115,7 @@ struct yaml_build {
     const char *name;                       /* file name for messages */
     const char *what;                       /* "kubeconfig", "template" */
     int typed;                              /* core-schema plain scalars */
+    int refuse_aliases;
     json_object *stack[YAML_DEPTH_MAX];     /* open mappings and sequences */
     char *anchor[YAML_DEPTH_MAX];           /* anchor of each open node */
     char *key[YAML_DEPTH_MAX];              /* pending key of an open mapping */
@@ -301,6 +302,8 @@ static int yb_event(struct yaml_build *b, const yaml_event_t *ev, struct os_erro
     case YAML_SCALAR_EVENT:
         return yb_scalar(b, ev, err);
     case YAML_ALIAS_EVENT:
+        if (b->refuse_aliases)
+            return yb_error(b, &ev->start_mark, OS_ERR_PARSE, "aliases are not allowed", err);
         return yb_alias(b, ev, err);
     case YAML_MAPPING_START_EVENT:
         return yb_open(b, ev, json_object_new_object(), ev->data.mapping_start.anchor, err);
@@ -358,7 +361,7 @@ int yaml_json_parse(const char *name, const char *text, size_t len,
                     const struct yaml_json_opts *opts, struct json_object **out,
                     struct os_error *err)
 {
-    static const struct yaml_json_opts defaults = {"yaml", 0, 0};
+    static const struct yaml_json_opts defaults = {.what = "yaml"};
     const struct yaml_json_opts *o = opts ? opts : &defaults;
     const char *what = o->what ? o->what : "yaml";
     yaml_parser_t p;
@@ -381,6 +384,7 @@ int yaml_json_parse(const char *name, const char *text, size_t len,
     b->name = name;
     b->what = what;
     b->typed = o->typed;
+    b->refuse_aliases = o->refuse_aliases;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     while (!done && rc == 0) {
         if (!yaml_parser_parse(&p, &ev)) {

@@ -25,6 +25,10 @@ struct yaml_json_opts {
     /* 0: the first document only (like Go's yaml.Unmarshal).  1: every
      * non-empty document, returned as a JSON array. */
     int all_documents;
+    /* 1: refuse aliases.  Anchored nodes are shared, not copied, so aliases
+     * cost nothing here, but an untrusted document ("billion laughs") would
+     * explode when the tree is later serialised. */
+    int refuse_aliases;
 };
 
 /* Parse text; name is the file (or "<stdin>") for messages like

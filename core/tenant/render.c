@@ -291,7 +291,7 @@ int tenant_render_doc(struct json_object **doc, struct json_object *vars, const 
 static int render_template(const struct tenant_template *t, struct json_object *vars,
                            struct json_object *items, struct os_error *err)
 {
-    struct yaml_json_opts yo = {"template", 1, 1};
+    struct yaml_json_opts yo = {.what = "template", .typed = 1, .all_documents = 1};
     struct json_object *docs = NULL;
     int rc = yaml_json_parse(t->name, t->text, t->len, &yo, &docs, err);
 

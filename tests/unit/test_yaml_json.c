@@ -14,7 +14,7 @@
 
 static struct json_object *parse(const char *text, int typed, int all)
 {
-    struct yaml_json_opts o = {"template", typed, all};
+    struct yaml_json_opts o = {.what = "template", .typed = typed, .all_documents = all};
     struct os_error err;
     struct json_object *out = NULL;
     assert_int_equal(yaml_json_parse("t.yaml", text, strlen(text), &o, &out, &err), 0);
@@ -71,7 +71,7 @@ static void test_anchors(void **state)
 
 static void expect_error(const char *text, int code, const char *msg)
 {
-    struct yaml_json_opts o = {"template", 1, 0};
+    struct yaml_json_opts o = {.what = "template", .typed = 1};
     struct os_error err;
     struct json_object *out = (struct json_object *)1;
     assert_int_equal(yaml_json_parse("t.yaml", text, strlen(text), &o, &out, &err), code);
@@ -88,6 +88,17 @@ static void test_errors(void **state)
     expect_error("? [a]\n: 1\n", OS_ERR_PARSE, "only a string can be a mapping key");
     expect_error("a: &x [1, *x]\n", OS_ERR_PARSE, "alias to an unknown (or unfinished) anchor");
     expect_error("a: \"\\xff\\xfe\"\nb: \xff\n", OS_ERR_PARSE, "template t.yaml");
+}
+
+static void test_refuse_aliases(void **state)
+{
+    struct yaml_json_opts o = {.what = "body", .typed = 1, .refuse_aliases = 1};
+    struct os_error err;
+    struct json_object *out = NULL;
+    const char *text = "a: &x [1]\nb: *x\n";
+    assert_int_equal(yaml_json_parse("req", text, strlen(text), &o, &out, &err), OS_ERR_PARSE);
+    assert_null(out);
+    assert_string_equal(err.message, "body req: line 2: aliases are not allowed");
 }
 
 static void test_depth_limit(void **state)
@@ -110,6 +121,7 @@ int main(void)
         cmocka_unit_test(test_documents),
         cmocka_unit_test(test_anchors),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_refuse_aliases),
         cmocka_unit_test(test_depth_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,7 @@ struct end {
 
 static struct json_object *yaml(const char *text, int all)
 {
-    struct yaml_json_opts yo = {"test", 1, all};
+    struct yaml_json_opts yo = {.what = "test", .typed = 1, .all_documents = all};
     struct json_object *out = NULL;
     struct os_error err;
 

@@ -36,7 +36,7 @@ static const char *plain(struct json_object *o)
 /* Render one YAML document against a small variable set. */
 static int render_text(const char *yaml, struct json_object **out, struct os_error *err)
 {
-    struct yaml_json_opts yo = {"template", 1, 0};
+    struct yaml_json_opts yo = {.what = "template", .typed = 1};
     struct json_object *vars = json_tokener_parse(
         "{\"ID\":\"acme\",\"PORT\":8069,\"ON\":true,\"OFF\":false,\"NONE\":null,"
         "\"EVIL\":\"x\\n kind: Secret\\n---\",\"MODE\":\"route\",\"OBJ\":{\"a\":1}}");
