@@ -31,7 +31,7 @@ enum view_bit {
 enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2 };
 
 #define ACTIONS(X) \
-    X(QUIT, "quit", "q", "", VIEW_BROWSE, 0, "quit (asks first when work is in flight)") \
+    X(QUIT, "quit", "q", "", VIEW_ALL, 0, "quit (asks first when work is in flight)") \
     X(QUIT_SHORT, "q", "", "", VIEW_ALL, 0, "quit, like q") \
     X(HELP, "help", "? <F1>", "", VIEW_ALL, 0, "show the keys of this view") \
     X(COMMAND, NULL, ":", "", VIEW_BROWSE, 0, "command line (Tab completes, Esc cancels)") \

@@ -10,7 +10,8 @@
  * else to the global actions here.  Handlers return APP_* flags.
  *
  * Scripted mode (ODOO_SAAS_SCRIPT) runs the same dispatch with keys from
- * the script, <wait:MS> pumping the event loop, <dump> writing the screen
+ * the script, <wait:MS> pumping the event loop, <waitfor:TEXT> pumping it
+ * until the screen shows TEXT (at most 10 s), <dump> writing the screen
  * text to ODOO_SAAS_DUMP, <resize:WxH> resizing the off-screen terminal.
  */
 #include "config.h"
@@ -28,6 +29,7 @@
 #include "widgets.h"
 
 #define LOOP_MS 250
+#define WAITFOR_MS 10000
 
 /* ---- views --------------------------------------------------------------- */
 
@@ -261,8 +263,7 @@ static int line_key(struct app *a, int key)
 
     if (key == KEY_ESCAPE) {
         a->input = 0;
-        if (mode == '/')
-            app_list(a)->filter[0] = '\0';
+        a->line[0] = '\0';      /* '/' then Esc: no filter */
     } else if (keymap_is_enter(key)) {
         a->input = 0;
         if (mode == ':') {
@@ -423,42 +424,66 @@ static int interactive(struct app *a)
     return 0;
 }
 
-/* The screen as text (trailing blanks cut), appended to the dump file. */
+/* Line y of the screen as UTF-8 text, trailing blanks cut. */
+static char *screen_line(struct app *a, int y, char *out, size_t len)
+{
+    wchar_t line[1024];
+    size_t at = 0;
+    int n = mvinnwstr(y, 0, line, a->cols < 1023 ? a->cols : 1023);
+
+    if (n < 0)
+        n = 0;
+    while (n > 0 && line[n - 1] == L' ')
+        n--;
+    for (int i = 0; i < n && at + 5 < len; i++) {
+        unsigned long c = (unsigned long)line[i];
+        if (c < 0x80) {
+            out[at++] = (char)c;
+        } else if (c < 0x800) {
+            out[at++] = (char)(0xc0 | c >> 6);
+            out[at++] = (char)(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out[at++] = (char)(0xe0 | c >> 12);
+            out[at++] = (char)(0x80 | (c >> 6 & 0x3f));
+            out[at++] = (char)(0x80 | (c & 0x3f));
+        } else {
+            out[at++] = (char)(0xf0 | c >> 18);
+            out[at++] = (char)(0x80 | (c >> 12 & 0x3f));
+            out[at++] = (char)(0x80 | (c >> 6 & 0x3f));
+            out[at++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    out[at] = '\0';
+    return out;
+}
+
+/* The screen as text, appended to the dump file. */
 static void dump(struct app *a)
 {
+    char line[4096];
     FILE *f;
-    wchar_t line[1024];
 
     if (!a->dump_path || !(f = fopen(a->dump_path, "a")))
         return;
     fprintf(f, "=== dump %d (%dx%d) ===\n", ++a->dumps, a->cols, a->rows);
-    for (int y = 0; y < a->rows; y++) {
-        int n = mvinnwstr(y, 0, line, a->cols < 1023 ? a->cols : 1023);
-        if (n < 0)
-            n = 0;
-        line[n] = 0;
-        while (n > 0 && line[n - 1] == L' ')
-            line[--n] = 0;
-        for (int i = 0; i < n; i++) {
-            wchar_t c = line[i];
-            if (c < 0x80)
-                fputc((int)c, f);
-            else if (c < 0x800)
-                fprintf(f, "%c%c", 0xc0 | (int)(c >> 6), 0x80 | (int)(c & 0x3f));
-            else if (c < 0x10000)
-                fprintf(f, "%c%c%c", 0xe0 | (int)(c >> 12), 0x80 | (int)(c >> 6 & 0x3f),
-                        0x80 | (int)(c & 0x3f));
-            else
-                fprintf(f, "%c%c%c%c", 0xf0 | (int)(c >> 18), 0x80 | (int)(c >> 12 & 0x3f),
-                        0x80 | (int)(c >> 6 & 0x3f), 0x80 | (int)(c & 0x3f));
-        }
-        fputc('\n', f);
-    }
+    for (int y = 0; y < a->rows; y++)
+        fprintf(f, "%s\n", screen_line(a, y, line, sizeof(line)));
     fclose(f);
 }
 
-/* Pump the loop for ms milliseconds, drawing as things change. */
-static void script_wait(struct app *a, long ms)
+static int screen_has(struct app *a, const char *text)
+{
+    char line[4096];
+
+    for (int y = 0; y < a->rows; y++)
+        if (strstr(screen_line(a, y, line, sizeof(line)), text))
+            return 1;
+    return 0;
+}
+
+/* Pump the loop for ms milliseconds, drawing as things change; stop early
+ * once the screen shows until (when not NULL). */
+static void script_wait(struct app *a, long ms, const char *until)
 {
     struct timespec start, now;
 
@@ -466,7 +491,7 @@ static void script_wait(struct app *a, long ms)
     for (;;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         long done = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (done >= ms)
+        if (done >= ms || (until && screen_has(a, until)))
             break;
         pump(a, (int)(ms - done < 50 ? ms - done : 50), -1);
         app_draw(a);
@@ -480,8 +505,16 @@ static int directive(struct app *a, const char *s)
     int w, h, n = 0;
 
     if (sscanf(s, "<wait:%ld>%n", &v, &n) == 1 && n > 0) {
-        script_wait(a, v);
+        script_wait(a, v, NULL);
         return n;
+    }
+    if (!strncmp(s, "<waitfor:", 9) && strchr(s, '>')) {
+        char text[256];
+        n = (int)(strchr(s, '>') - s);
+        snprintf(text, sizeof(text), "%.*s", n - 9, s + 9);
+        app_draw(a);
+        script_wait(a, WAITFOR_MS, text);
+        return n + 1;
     }
     if (!strncmp(s, "<dump>", 6)) {
         app_draw(a);

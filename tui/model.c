@@ -342,12 +342,27 @@ int model_connected(const struct model *m)
 
 const char *model_error(const struct model *m)
 {
+    const struct kube_client_stats *s = m->client ? kube_client_stats(m->client) : NULL;
+    int synced = 0;
+
     if (m->start_error[0])
         return m->start_error;
-    for (int k = 0; k < MODEL_NKINDS; k++)
-        if (m->stores[k].error[0])
+    for (int k = 0; k < MODEL_NKINDS; k++) {
+        synced += m->stores[k].synced;
+        if (m->stores[k].error[0] && strcmp(m->stores[k].error, "connecting"))
             return m->stores[k].error;
-    return NULL;
+    }
+    /* The first lists are retried inside the transport before a watch
+     * reports anything: retries with nothing synced mean no answer. */
+    if (!synced && s && s->retries > 0)
+        return "the API server does not answer; retrying";
+    return model_connected(m) ? NULL : "connecting";
+}
+
+int model_unreachable(const struct model *m)
+{
+    const char *e = model_error(m);
+    return e && strcmp(e, "connecting");
 }
 
 const struct model_tenant *model_tenant(const struct model *m, const char *id)

@@ -83,8 +83,11 @@ int model_tick(struct model *m);
 
 /* 1 when every watch is in sync. */
 int model_connected(const struct model *m);
-/* The first watch problem, or NULL. */
+/* NULL when connected, "connecting" while the first lists run, else what
+ * is wrong (no kubeconfig, a watch's error, no answer).  Borrowed. */
 const char *model_error(const struct model *m);
+/* 1 when model_error() is a problem rather than "connecting". */
+int model_unreachable(const struct model *m);
 
 /* The tenant with this id, or NULL. */
 const struct model_tenant *model_tenant(const struct model *m, const char *id);

@@ -279,11 +279,12 @@ int theme_load(const char *name, const char *const *dirs, struct theme *t, struc
     if (!(text = find_theme(name, dirs, path, sizeof(path))))
         return os_error_set(err, OS_ERR_IO, "theme %s not found (looked in ~/.config/odoo-saas/themes and the installed themes); using default",
                             name);
-    rc = theme_parse(path, text, t, err);
+    rc = theme_parse(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, text, t, err);
     free(text);
     if (rc < 0) {
         theme_default(t);
-        os_error_prefix(err, "using default");
+        snprintf(err->message + strlen(err->message), sizeof(err->message) - strlen(err->message),
+                 "; using default");
         return rc;
     }
     snprintf(t->name, sizeof(t->name), "%s", name);

@@ -84,11 +84,11 @@ static void draw(struct app *a, int top, int rows)
              kc ? kc->server : "");
     line(a, y++, "Cluster", kc ? buf : "no cluster configured", kc ? THEME_VALUE : THEME_ERROR);
     if (!model_connected(m))
-        snprintf(buf, sizeof(buf), "%s", model_error(m) ? model_error(m) : "connecting");
+        snprintf(buf, sizeof(buf), "%s", model_error(m));
     else
         snprintf(buf, sizeof(buf), "%ld ms (average)  %lu requests  %lu retries  %lu failures",
                  s->ewma_ms, s->requests, s->retries, s->failures);
-    line(a, y++, "API", buf, model_connected(m) ? THEME_VALUE : THEME_ERROR);
+    line(a, y++, "API", buf, model_unreachable(m) ? THEME_ERROR : model_connected(m) ? THEME_VALUE : THEME_WARN);
     for (size_t i = 0; i < m->nodes.n; i++)
         ready += m->nodes.nodes[i].ready;
     snprintf(buf, sizeof(buf), "%zu (%d ready)", m->nodes.n, ready);

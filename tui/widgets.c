@@ -113,21 +113,21 @@ void widget_title(struct app *a)
 static void status_right(struct app *a, char *buf, size_t len)
 {
     const struct kube_client_stats *s = a->client ? kube_client_stats(a->client) : NULL;
-    const char *err = model_error(&a->model);
 
     if (!a->client)
         snprintf(buf, len, " no cluster ");
+    else if (model_unreachable(&a->model))
+        snprintf(buf, len, " unreachable, retrying ");
     else if (!model_connected(&a->model))
-        snprintf(buf, len, " %s ", err && strcmp(err, "connecting") ? "unreachable, retrying" : "connecting");
+        snprintf(buf, len, " connecting ");
     else
         snprintf(buf, len, " connected %ldms ", s ? s->ewma_ms : 0);
 }
 
 void widget_status(struct app *a)
 {
-    int y = a->rows - 1, rw;
-    char right[128], left[OS_ERROR_MSG_MAX + 8];
-    const char *err = model_error(&a->model);
+    int y = a->rows - 1, rw, bad = a->message[0] ? a->message_error : model_unreachable(&a->model);
+    char right[128], left[OS_ERROR_MSG_MAX + 32];
 
     if (a->input) {
         if (a->message[0])      /* completions, or why the last Tab did nothing */
@@ -142,14 +142,13 @@ void widget_status(struct app *a)
     rw = layout_width(right);
     if (a->message[0])
         snprintf(left, sizeof(left), " %s", a->message);
-    else if (!model_connected(&a->model) && err && strcmp(err, "connecting"))
-        snprintf(left, sizeof(left), " cluster unreachable: %s", err);
+    else if (model_unreachable(&a->model))
+        snprintf(left, sizeof(left), " cluster unreachable: %s", model_error(&a->model));
     else
         snprintf(left, sizeof(left), " ?:help  ::command  q:quit");
-    int bad = a->message_error || (!a->message[0] && !model_connected(&a->model) && err && strcmp(err, "connecting"));
     widget_fill(a, y, 0, bad ? THEME_STATUS_ERROR : THEME_STATUS);
     widget_text(a, y, 0, a->cols - rw, bad ? THEME_STATUS_ERROR : THEME_STATUS, left, 0);
-    widget_text(a, y, a->cols - rw, rw, model_connected(&a->model) ? THEME_STATUS : THEME_STATUS_ERROR, right, 0);
+    widget_text(a, y, a->cols - rw, rw, model_unreachable(&a->model) ? THEME_STATUS_ERROR : THEME_STATUS, right, 0);
 }
 
 void widget_dialog(struct app *a, const char *title, const char *const *lines, int n)
