@@ -1,5 +1,17 @@
 # odoo-saasd: the headless signup API.
 bin_PROGRAMS += odoo-saasd
-odoo_saasd_SOURCES = api/main.c
+API_SOURCES = \
+	api/api.h \
+	api/api_config.c \
+	api/json_util.c \
+	api/routes.c api/routes.h \
+	api/metrics.c api/metrics.h \
+	api/model.c api/model.h \
+	api/openapi.c \
+	api/handlers_auth.c \
+	api/handlers_tenants.c \
+	api/handlers_admin.c \
+	api/server.c api/server.h
+odoo_saasd_SOURCES = api/main.c $(API_SOURCES)
 odoo_saasd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
-odoo_saasd_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(SQLITE_LIBS)
+odoo_saasd_LDADD = $(AUTH_LIBS) $(MHD_LIBS)

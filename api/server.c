@@ -1,0 +1,346 @@
+/*
+ * server.c - libmicrohttpd glue: bodies, limits, CORS, dispatch, the log.
+ *
+ * MHD runs an internal thread pool on epoll.  Per connection it enforces
+ * the connection limits, the per-IP limit, the idle timeout and a memory
+ * limit; per request we keep a small context: the body (at most 16 KiB:
+ * a larger Content-Length is answered 413 at once, a larger chunked body
+ * is read and dropped, then answered 413), the start time, and the route.
+ * When the request completes, one log line goes to stderr (time, client,
+ * method, path, status, milliseconds: never a header, body or token) and
+ * the metrics are counted.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "metrics.h"
+#include "routes.h"
+#include "server.h"
+
+struct api_server {
+    struct api *api;
+    struct MHD_Daemon *d;
+    int port;
+};
+
+struct ctx {
+    double start;
+    char *body;
+    size_t len;
+    int too_big;
+    size_t route;            /* index, or the route count: none */
+    int status;
+    char method[8];
+    char path[128];          /* printable, for the log */
+};
+
+static void client_ip(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(buf, len, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)len);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)len);
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* The Origin when the config allows it, else NULL. */
+static const char *allowed_origin(struct api *api, struct MHD_Connection *c)
+{
+    const char *origin = header(c, "Origin");
+
+    if (!origin || !api->cfg->cors_origins)
+        return NULL;
+    for (char **o = api->cfg->cors_origins; *o; o++)
+        if (!strcmp(*o, origin) || !strcmp(*o, "*"))
+            return origin;
+    return NULL;
+}
+
+static void add_common_headers(struct api *api, struct MHD_Connection *c, struct MHD_Response *resp)
+{
+    const char *origin = allowed_origin(api, c);
+
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(resp, "Vary", "Origin");
+    }
+}
+
+static enum MHD_Result send_text(struct api *api, struct MHD_Connection *c, struct ctx *x, int status,
+                                 const char *ctype, const char *text, size_t len,
+                                 const struct api_request *r)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret;
+    char num[16];
+
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    add_common_headers(api, c, resp);
+    if (r && r->retry_after > 0) {
+        snprintf(num, sizeof(num), "%d", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", num);
+    }
+    if (r && r->location[0])
+        MHD_add_response_header(resp, "Location", r->location);
+    x->status = status;
+    ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct api *api, struct MHD_Connection *c, struct ctx *x,
+                                  int status, const char *code, const char *msg)
+{
+    struct api_request r = {.api = api};
+    const char *s;
+    enum MHD_Result ret;
+
+    api_error(&r, status, code, "%s", msg);
+    s = json_object_to_json_string_ext(r.reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    ret = send_text(api, c, x, status, "application/json", s, strlen(s), NULL);
+    json_object_put(r.reply);
+    return ret;
+}
+
+static enum MHD_Result preflight(struct api *api, struct MHD_Connection *c, struct ctx *x)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret;
+
+    if (!resp)
+        return MHD_NO;
+    add_common_headers(api, c, resp);
+    if (allowed_origin(api, c)) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+    }
+    x->status = 204;
+    ret = MHD_queue_response(c, 204, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result dispatch(struct api *api, struct MHD_Connection *c, struct ctx *x,
+                                const char *url, const char *method)
+{
+    struct api_request r = {.api = api, .method = method, .path = url, .body = x->body ? x->body : "",
+                            .body_len = x->len};
+    const struct api_route *route;
+    size_t nroutes;
+    const struct api_route *all = api_routes(&nroutes);
+    int other = 0;
+    char ip[64];
+    enum MHD_Result ret;
+
+    route = api_route_match(method, url, r.param, sizeof(r.param), &other);
+    x->route = route ? (size_t)(route - all) : nroutes;
+    if (!route)
+        return other ? send_error(api, c, x, 405, "method_not_allowed", "this method is not allowed here")
+                     : send_error(api, c, x, 404, "not_found", "no such endpoint");
+    client_ip(c, ip, sizeof(ip));
+    r.ip = ip;
+    r.content_type = header(c, "Content-Type");
+    r.authorization = header(c, "Authorization");
+    route->fn(&r);
+    if (r.raw) {
+        ret = send_text(api, c, x, r.status, r.content_type_out ? r.content_type_out : "application/json",
+                        r.raw, strlen(r.raw), &r);
+    } else {
+        if (!r.reply)
+            api_error(&r, 500, "internal", "no answer");
+        const char *s = json_object_to_json_string_ext(r.reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        ret = send_text(api, c, x, r.status, "application/json", s, strlen(s), &r);
+    }
+    json_object_put(r.reply);
+    free(r.raw);
+    return ret;
+}
+
+/* path with anything unprintable replaced, cut short, for the log. */
+static void log_safe(const char *in, char *out, size_t len)
+{
+    size_t i = 0;
+
+    for (; in && *in && i + 1 < len; in++, i++)
+        out[i] = (*in > 0x20 && *in < 0x7f && *in != '"') ? *in : '?';
+    out[i] = '\0';
+}
+
+/* First call for a request: the context, and a Content-Length check. */
+static enum MHD_Result begin(struct api *api, struct MHD_Connection *c, const char *url,
+                             const char *method, void **con_cls)
+{
+    struct ctx *x = calloc(1, sizeof(*x));
+    const char *cl = header(c, "Content-Length");
+    size_t nroutes;
+
+    if (!x)
+        return MHD_NO;
+    api_routes(&nroutes);
+    x->start = api_now_mono();
+    x->route = nroutes;
+    log_safe(method, x->method, sizeof(x->method));
+    log_safe(url, x->path, sizeof(x->path));
+    *con_cls = x;
+    if (cl && strtoull(cl, NULL, 10) > API_BODY_MAX)
+        return send_error(api, c, x, 413, "body_too_large", "the body is larger than 16 KiB");
+    return MHD_YES;
+}
+
+static void take_body(struct ctx *x, const char *data, size_t n)
+{
+    char *nb;
+
+    if (x->too_big || x->len + n > API_BODY_MAX) {
+        x->too_big = 1;
+        return;
+    }
+    nb = realloc(x->body, x->len + n + 1);
+    if (!nb) {
+        x->too_big = 1;
+        return;
+    }
+    memcpy(nb + x->len, data, n);
+    x->body = nb;
+    x->len += n;
+    x->body[x->len] = '\0';
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+    struct api *api = cls;
+    struct ctx *x = *con_cls;
+
+    (void)version;
+    if (!x)
+        return begin(api, c, url, method, con_cls);
+    if (x->status)              /* answered early (413): drop the rest */
+        return MHD_YES;
+    if (*upload_size) {
+        take_body(x, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (x->too_big)
+        return send_error(api, c, x, 413, "body_too_large", "the body is larger than 16 KiB");
+    if (!strcmp(method, "OPTIONS"))
+        return preflight(api, c, x);
+    if (x->len && memchr(x->body, '\0', x->len))
+        return send_error(api, c, x, 400, "invalid_json", "the body holds a NUL byte");
+    return dispatch(api, c, x, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct api *api = cls;
+    struct ctx *x = *con_cls;
+    char ip[64], ts[32];
+    double secs;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!x)
+        return;
+    secs = api_now_mono() - x->start;
+    client_ip(c, ip, sizeof(ip));
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s %s \"%s %s\" %d %.1fms%s\n", ts, ip, x->method, x->path, x->status,
+            secs * 1000, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    api_metrics_observe(api->metrics, x->route, x->status, secs);
+    free(x->body);
+    free(x);
+    *con_cls = NULL;
+}
+
+int api_server_start(struct api *api, const char *addr, int port, struct api_server **out,
+                     struct os_error *err)
+{
+    struct api_server *s = calloc(1, sizeof(*s));
+    struct sockaddr_storage ss = {0};
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    const union MHD_DaemonInfo *di;
+    const struct api_config *c = api->cfg;
+
+    *out = NULL;
+    if (!s)
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        free(s);
+        return os_error_set(err, OS_ERR_INVALID, "--listen: %s is not an IP address", addr);
+    }
+    s->api = api;
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_access, api,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip_connections,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        free(s);
+        return os_error_set(err, OS_ERR_IO, "cannot listen on %s:%d", addr, port);
+    }
+    di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : port;
+    *out = s;
+    return 0;
+}
+
+int api_server_port(const struct api_server *s)
+{
+    return s->port;
+}
+
+void api_server_quiesce(struct api_server *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+}
+
+void api_server_stop(struct api_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d);
+    free(s);
+}

@@ -1,0 +1,23 @@
+/*
+ * server.h - the HTTP side of odoo-saasd on libmicrohttpd.
+ */
+#ifndef API_SERVER_H
+#define API_SERVER_H
+
+#include "api.h"
+
+struct api_server;
+
+/* Listen on addr:port (IPv4 or IPv6 literal; port 0: any free port) with
+ * the limits of api->cfg; api must outlive the server.  Free with
+ * api_server_stop(), which stops accepting, lets requests in progress
+ * finish and joins the threads. */
+int api_server_start(struct api *api, const char *addr, int port, struct api_server **out,
+                     struct os_error *err);
+/* The port really bound. */
+int api_server_port(const struct api_server *s);
+/* Stop accepting new connections (the first step of a graceful stop). */
+void api_server_quiesce(struct api_server *s);
+void api_server_stop(struct api_server *s);
+
+#endif
