@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sim.h"
+#include "controllers.h"
 
 static int64_t mono_ms(void)
 {
@@ -52,6 +53,7 @@ static int64_t namespace_purger(struct sim *s, int64_t now)
  * garbage collector) here; they run in this order on every pass. */
 static const struct sim_controller controllers[] = {
     {"namespace-purger", namespace_purger},
+    {"workloads", sim_controllers_step},   /* controllers.c */
 };
 
 /* One pass over every controller (lock held).  Returns the earliest

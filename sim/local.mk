@@ -24,6 +24,10 @@ odoo_saas_sim_SOURCES = \
 	sim/lifecycle.c \
 	sim/seed.c \
 	sim/faults.c sim/faults.h \
+	sim/controllers.c sim/controllers.h \
+	sim/workloads.c \
+	sim/kubelet.c \
+	sim/events.c \
 	$(SIM_PHASE2_SRC)
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
 odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread
@@ -38,7 +42,8 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_apply.sh \
 	tests/integration/sim/test_kubectl.sh \
 	tests/integration/sim/test_robustness.sh \
-	tests/integration/sim/test_faults.sh
+	tests/integration/sim/test_faults.sh \
+	tests/integration/sim/test_controllers.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
@@ -48,4 +53,5 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_apply.sh \
 	tests/integration/sim/test_kubectl.sh \
 	tests/integration/sim/test_robustness.sh \
-	tests/integration/sim/test_faults.sh
+	tests/integration/sim/test_faults.sh \
+	tests/integration/sim/test_controllers.sh

@@ -27,8 +27,9 @@
 #include <sodium.h>
 
 #include "sim.h"
+#include "controllers.h"
 
-enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK, O_CONTTTL };
+enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK, O_CONTTTL, O_PODSTART, O_NOCTL };
 
 /* One table feeds getopt_long() and --help, so they cannot disagree. */
 struct sim_opt {
@@ -46,6 +47,8 @@ static const struct sim_opt options[] = {
     {"ns-delete-delay-ms", O_NSDELAY, "N", "how long a deleted namespace stays Terminating [2000]"},
     {"bookmark-interval-ms", O_BOOKMARK, "N", "interval of watch BOOKMARK events [1000]"},
     {"continue-ttl-ms", O_CONTTTL, "N", "age at which list continue tokens expire with 410 [300000]"},
+    {"pod-start-ms", O_PODSTART, "N", "duration of each simulated pod start-up step (sandbox, init, readiness) [1500]"},
+    {"no-controllers", O_NOCTL, NULL, "API server only: nothing creates, schedules or starts pods"},
     {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
     {"latency-ms", O_LAT, "N", "added latency per request, in ms [0]"},
     {"fail-rate", O_FAIL, "F", "fraction of API requests answered 429 or 503 (seeded; never health checks or watches), 0..1 [0]"},
@@ -161,6 +164,11 @@ static int parse_options(int argc, char **argv, struct sim_options *o)
             if (parse_long(optarg, 10, 3600000, &v)) return bad("--bookmark-interval-ms: '%s' is not a number from 10 to 3600000", optarg);
             o->bookmark_interval_ms = (int)v;
             break;
+        case O_PODSTART:
+            if (parse_long(optarg, 0, 600000, &v)) return bad("--pod-start-ms: '%s' is not a number from 0 to 600000", optarg);
+            o->pod_start_ms = (int)v;
+            break;
+        case O_NOCTL: o->no_controllers = 1; break;
         case O_CONTTTL:
             if (parse_long(optarg, 0, 86400000, &v)) return bad("--continue-ttl-ms: '%s' is not a number from 0 to 86400000", optarg);
             o->continue_ttl_ms = (int)v;
@@ -184,6 +192,7 @@ static int sim_init(struct sim *s)
     s->opt.ns_delete_delay_ms = 2000;
     s->opt.bookmark_interval_ms = 1000;
     s->opt.continue_ttl_ms = 300000;
+    s->opt.pod_start_ms = 1500;
     pthread_mutex_init(&s->lock, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* watch.c, lifecycle.c */
@@ -197,6 +206,8 @@ static void sim_fini(struct sim *s)
     sim_lifecycle_stop(s, 3000);
     sim_server_stop(s);
     sim_store_free(&s->store);
+    sim_ctl_free(s->ctl);
+    s->ctl = NULL;
     if (s->faults_ready)
         sim_faults_destroy(&s->faults);
     sim_tls_free(&s->tls);
@@ -219,6 +230,8 @@ static int sim_start(struct sim *s, struct os_error *err)
     s->rng = s->opt.seed;
     sim_faults_init(&s->faults, s->opt.latency_ms, s->opt.fail_rate, s->opt.seed);
     s->faults_ready = 1;
+    if (!s->opt.no_controllers && !(s->ctl = sim_ctl_new(s->opt.pod_start_ms)))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     s->start_ms = sim_now_ms();
     make_token(s);
     if (sim_tls_generate(&s->tls, err) || sim_seed(s, err) || sim_lifecycle_start(s, err) ||

@@ -30,8 +30,10 @@
  *   status.c     metav1.Status bodies with the exact texts
  *   table.c      meta.k8s.io/v1 Table rendering for kubectl
  *   watch.c      chunked watch streams
- *   lifecycle.c  background thread: namespace termination (phase 2 adds
- *                controllers here)
+ *   lifecycle.c  background thread: namespace termination and the phase-2
+ *                controllers (controllers.c, workloads.c, kubelet.c,
+ *                events.c; their interface is controllers.h)
+ *   faults.c     --latency-ms and --fail-rate
  *   seed.c       the initial MicroK8s-like cluster
  *   util.c       time, random, small JSON helpers
  */
@@ -50,6 +52,8 @@
 
 #include "faults.h"
 
+struct sim_ctl;
+
 #define SIM_MAX_BODY (3u * 1024 * 1024)  /* larger request bodies get 413 */
 #define SIM_HISTORY 4096                  /* events kept for watch resume */
 
@@ -66,6 +70,8 @@ struct sim_options {
     int ns_delete_delay_ms;  /* namespace Terminating -> gone */
     int bookmark_interval_ms;
     int continue_ttl_ms;     /* list continue tokens expire (410) after this */
+    int pod_start_ms;        /* kubelet step duration (controllers.c) */
+    int no_controllers;      /* --no-controllers: API server only */
 };
 
 struct sim_tls {
@@ -124,6 +130,7 @@ struct sim {
     void *daemon;            /* struct MHD_Daemon * */
     pthread_t lifecycle;
     int lifecycle_started;
+    struct sim_ctl *ctl;     /* phase-2 controllers' state (controllers.h) */
 };
 
 /* ---- util.c ---- */

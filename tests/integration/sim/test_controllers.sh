@@ -1,0 +1,144 @@
+#!/bin/sh
+# odoo-saas-sim phase 2 through the product: tenants created by the CLI
+# become Ready (StatefulSet, Job and Deployment controllers, scheduler,
+# kubelet, PVC binding, quota status), an unpullable image makes a tenant
+# Degraded, a quota refusal is a FailedCreate event, Odoo pods spread over
+# the nodes and avoid a cordoned node.
+. "$OS_SRCDIR/tests/lib.sh"
+. "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
+sim_need_tools kubectl
+CLI=$OS_BUILDDIR/odoo-saas
+KC="kubectl --request-timeout=15s"
+
+# wait_for DESCRIPTION SECONDS COMMAND...: run COMMAND every 0.2 s until it
+# succeeds (bounded).
+wait_for() {
+    _d=$1 _n=$(($2 * 5))
+    shift 2
+    while [ "$_n" -gt 0 ]; do
+        "$@" >/dev/null 2>&1 && { ok "$_d"; return 0; }
+        sleep 0.2
+        _n=$((_n - 1))
+    done
+    not_ok "$_d" "timed out: $*"
+}
+
+sim_start --pod-start-ms 100
+
+# ---- one tenant, end to end ----
+out=$($CLI tenant create acme --tier basic --admin-email a@acme.com --wait=60 2>&1)
+check_eq "tenant create --wait exits 0" 0 "$?"
+check_contains "tenant create says ready" "ready" "$out"
+check_eq "tenant show says Ready" Ready "$($CLI tenant show acme -o json | jq -r .phase)"
+pods=$($KC get pods -n tenant-acme --no-headers 2>&1)
+check "postgresql-0 is Running 1/1" sh -c "printf '%s\n' \"\$1\" | grep -qE '^postgresql-0 +1/1 +Running'" _ "$pods"
+wait_for "the db-init pod is Completed" 10 sh -c \
+    "$KC get pods -n tenant-acme --no-headers | grep -qE '^odoo-db-init-[a-z0-9]{5} +0/1 +Completed'"
+check "odoo is Running 1/1 (deploy-hash-suffix name)" \
+    sh -c "printf '%s\n' \"\$1\" | grep -qE '^odoo-[a-z0-9]{10}-[a-z0-9]{5} +1/1 +Running'" _ "$pods"
+check_eq "the PVCs are Bound" "Bound Bound" \
+    "$($KC get pvc -n tenant-acme -o jsonpath='{.items[*].status.phase}')"
+check_eq "the StatefulSet made data-postgresql-0" data-postgresql-0 \
+    "$($KC get pvc -n tenant-acme data-postgresql-0 -o jsonpath='{.metadata.name}')"
+check "a bound PVC has volumeName pvc-<uid>" sh -c \
+    "$KC get pvc -n tenant-acme odoo-filestore -o jsonpath='{.spec.volumeName}' | grep -qE '^pvc-[0-9a-f-]{36}$'"
+used=$($KC get resourcequota -n tenant-acme tenant-quota -o jsonpath='{.status.used.requests\.cpu}')
+check "quota status.used requests.cpu is non-zero ($used)" test -n "$used" -a "$used" != 0
+check_eq "quota status.used counts the pods" 2 \
+    "$($KC get resourcequota -n tenant-acme tenant-quota -o jsonpath='{.status.used.pods}')"
+dj=$($KC get deploy -n tenant-acme odoo -o json)
+check_eq "Deployment status availableReplicas" 1 "$(printf '%s' "$dj" | jq .status.availableReplicas)"
+check_eq "Deployment Available=True" True \
+    "$(printf '%s' "$dj" | jq -r '.status.conditions[] | select(.type=="Available") | .status')"
+check_eq "Deployment observedGeneration" 1 "$(printf '%s' "$dj" | jq .status.observedGeneration)"
+pj=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o json)
+check_eq "odoo pod has the pod-template-hash label" \
+    "$(printf '%s' "$pj" | jq -r '.items[0].metadata.name' | cut -d- -f2)" \
+    "$(printf '%s' "$pj" | jq -r '.items[0].metadata.labels["pod-template-hash"]')"
+check_eq "odoo pod is controlled by the Deployment" "Deployment odoo true" \
+    "$(printf '%s' "$pj" | jq -r '.items[0].metadata.ownerReferences[0] | "\(.kind) \(.name) \(.controller)"')"
+check "odoo pod got LimitRange-free requests from its template and an IP" \
+    test -n "$(printf '%s' "$pj" | jq -r '.items[0].status.podIP // empty')"
+check "odoo pod's hostIP is its node's InternalIP" \
+    sh -c "printf '%s' '$(printf '%s' "$pj" | jq -r '.items[0].status.hostIP')' | grep -qE '^10\.0\.0\.1[12]$'"
+check_eq "Job status.succeeded" 1 "$($KC get job -n tenant-acme odoo-db-init -o jsonpath='{.status.succeeded}')"
+check_eq "Job condition Complete" True \
+    "$($KC get job -n tenant-acme odoo-db-init -o jsonpath='{.status.conditions[?(@.type=="Complete")].status}')"
+check_eq "StatefulSet readyReplicas" 1 "$($KC get sts -n tenant-acme postgresql -o jsonpath='{.status.readyReplicas}')"
+ev=$($KC get events -n tenant-acme -o json)
+check "Scheduled events" sh -c "printf '%s' '$(printf '%s' "$ev" | jq -r '[.items[].reason] | join(",")')' | grep -q Scheduled"
+check "SuccessfulCreate events on the Deployment" sh -c \
+    "printf '%s' '$(printf '%s' "$ev" | jq -r '.items[] | select(.reason=="SuccessfulCreate" and .involvedObject.kind=="Deployment") | .message')' | grep -q 'Created pod: odoo-'"
+
+# ---- scaling and garbage collection ----
+$KC scale deploy -n tenant-acme odoo --replicas=0 >/dev/null 2>&1
+wait_for "scale to 0 removes the odoo pod" 10 sh -c \
+    "test \"\$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o name | wc -l)\" -eq 0"
+$KC scale deploy -n tenant-acme odoo --replicas=1 >/dev/null 2>&1
+wait_for "scale to 1 brings it back, Ready" 15 sh -c \
+    "$KC get pods -n tenant-acme -l odoo-saas.io/role=odoo --no-headers | grep -q '1/1 *Running'"
+$KC delete job -n tenant-acme odoo-db-init >/dev/null 2>&1
+wait_for "deleting the Job deletes its pod (garbage collection)" 10 sh -c \
+    "test \"\$($KC get pods -n tenant-acme -l odoo-saas.io/role=db-init -o name | wc -l)\" -eq 0"
+
+# ---- an unpullable image: Degraded with ImagePullBackOff ----
+printf 'odoo:\n  image: "odoo:doesnotexist"\n' >"$OS_TMP/bad.yaml"
+$CLI --config "$OS_TMP/bad.yaml" tenant create bad --tier basic --admin-email a@bad.com >/dev/null 2>&1
+check_eq "tenant create with an unpullable image exits 0 without --wait" 0 "$?"
+wait_for "that tenant becomes Degraded with ImagePullBackOff" 20 sh -c \
+    "$CLI tenant show bad -o json | jq -r '.phase + \" \" + .reason' | grep -q '^Degraded .*ImagePullBackOff'"
+
+# ---- a quota refusal: FailedCreate with the quota message ----
+cat >"$OS_TMP/q.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: quota-test}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: small, namespace: quota-test}
+spec: {hard: {requests.cpu: 100m, limits.cpu: 200m, pods: "5"}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: big, namespace: quota-test}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: big}}
+  template:
+    metadata: {labels: {app: big}}
+    spec:
+      containers:
+      - name: c
+        image: busybox
+        resources: {requests: {cpu: 500m}, limits: {cpu: "1"}}
+YAML
+$KC apply -f "$OS_TMP/q.yaml" >/dev/null 2>&1
+wait_for "a Deployment over its quota gets a FailedCreate event 'exceeded quota'" 10 sh -c \
+    "$KC get events -n quota-test -o json | jq -r '.items[] | select(.reason==\"FailedCreate\" and .involvedObject.kind==\"Deployment\" and .involvedObject.name==\"big\") | .message' | grep -q 'exceeded quota: small'"
+check_eq "no pod was created" 0 "$($KC get pods -n quota-test -o name | wc -l | tr -d ' ')"
+check_eq "Deployment condition ReplicaFailure" FailedCreate \
+    "$($KC get deploy -n quota-test big -o jsonpath='{.status.conditions[?(@.type=="ReplicaFailure")].reason}')"
+sim_stop
+
+# ---- six tenants on two nodes: three Odoo pods per node ----
+sim_start --pod-start-ms 50
+for t in ten1 ten2 ten3 ten4 ten5 ten6; do
+    $CLI tenant create $t --tier basic --admin-email a@$t.com --wait=60 >/dev/null 2>&1 ||
+        not_ok "tenant $t becomes ready"
+done
+per_node=$($KC get pods -A -l odoo-saas.io/role=odoo -o wide --no-headers | awk '{print $8}' | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')
+check_eq "six tenants: 3 Odoo pods on each node" "3 3 " "$per_node"
+# odoo-saas nodes counts a tenant on every node where any of its pods
+# runs; nothing in the templates keeps a tenant's PostgreSQL next to its
+# Odoo, so the figure is balanced (max = min) rather than 3/3.
+spread=$($CLI nodes -o json | jq -r '"\(.spread.maxTenantsPerNode) \(.spread.minTenantsPerNode)"')
+check "odoo-saas nodes: the tenant spread is balanced (max = min: $spread)" \
+    test "${spread% *}" = "${spread#* }" -a "${spread% *}" -ge 3
+# Cordon sim-node-2: a new tenant's pods all go to sim-node-1.
+$KC patch node sim-node-2 -p '{"spec":{"unschedulable":true}}' >/dev/null 2>&1
+$CLI tenant create ten7 --tier basic --admin-email a@ten7.com --wait=60 >/dev/null 2>&1
+check_eq "a tenant created after the cordon is Ready" Ready "$($CLI tenant show ten7 -o json | jq -r .phase)"
+check_eq "its pods avoid the cordoned node" "sim-node-1" \
+    "$($KC get pods -n tenant-ten7 -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort -u | tr -d '\n')"
+sim_finish
