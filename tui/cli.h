@@ -60,5 +60,7 @@ int cmd_tenant_list(struct cli *cli, int argc, char **argv);
 int cmd_tenant_show(struct cli *cli, int argc, char **argv);
 int cmd_tenant_delete(struct cli *cli, int argc, char **argv);
 int cmd_tenant_check_isolation(struct cli *cli, int argc, char **argv);
+int cmd_deploy(struct cli *cli, int argc, char **argv);
+int cmd_node_add(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,1 +1,42 @@
 # core/deploy: SSH deployment with libssh2: known_hosts, auth, SFTP upload, steps.
+libodoosaas_a_SOURCES += \
+	core/deploy/deploy.h core/deploy/ssh.h \
+	core/deploy/known_hosts.c \
+	core/deploy/ssh_session.c \
+	core/deploy/ssh_exec.c \
+	core/deploy/sftp_upload.c \
+	core/deploy/steps.c \
+	core/deploy/deploy.c
+
+# Unit tests of the pure parts: fingerprints, targets, step selection,
+# join URL parsing, checksum lists.
+DEPLOY_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SSH2_CFLAGS)
+DEPLOY_UNIT_LDADD = $(CORE_LIBS) $(SSH2_LIBS) $(CMOCKA_LIBS)
+UNIT_TESTS += tests/unit/deploy/test_deploy_pure
+check_PROGRAMS += tests/unit/deploy/test_deploy_pure
+tests_unit_deploy_test_deploy_pure_SOURCES = tests/unit/deploy/test_deploy_pure.c
+tests_unit_deploy_test_deploy_pure_CFLAGS = $(DEPLOY_UNIT_CFLAGS)
+tests_unit_deploy_test_deploy_pure_LDADD = $(DEPLOY_UNIT_LDADD)
+
+# Integration tests: a real OpenSSH sshd on 127.0.0.1 with throwaway keys,
+# recording stand-ins for snap, microk8s, systemctl, ... on its PATH.
+check_PROGRAMS += tests/integration/deploy/deploy_exec
+tests_integration_deploy_deploy_exec_SOURCES = tests/integration/deploy/deploy_exec.c
+tests_integration_deploy_deploy_exec_CFLAGS = $(DEPLOY_UNIT_CFLAGS)
+tests_integration_deploy_deploy_exec_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
+DEPLOY_INTEGRATION = \
+	tests/integration/deploy/test_deploy_ssh.sh \
+	tests/integration/deploy/test_deploy_steps.sh
+INTEGRATION_TESTS += $(DEPLOY_INTEGRATION)
+dist_check_SCRIPTS += $(DEPLOY_INTEGRATION) tests/integration/deploy/lib-deploy.sh
+EXTRA_DIST += tests/integration/deploy/doubles
+check_PROGRAMS += tests/integration/deploy/yaml2json
+tests_integration_deploy_yaml2json_SOURCES = tests/integration/deploy/yaml2json.c
+tests_integration_deploy_yaml2json_CFLAGS = $(AM_CFLAGS)
+tests_integration_deploy_yaml2json_LDADD = $(CORE_LIBS)
+
+# The platform manifests and Traefik values the deploy uploads.
+EXTRA_DIST += kubernetes/traefik/values.yaml \
+	kubernetes/platform/00-namespace.yaml \
+	kubernetes/platform/10-rbac.yaml \
+	kubernetes/platform/20-odoo-saasd.yaml

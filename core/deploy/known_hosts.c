@@ -1,0 +1,200 @@
+/*
+ * known_hosts.c - host key trust: OpenSSH known_hosts files and SHA-256
+ * fingerprints.
+ *
+ * The file is read by libssh2_knownhost_readfile(), which understands
+ * plain and hashed (|1|salt|hash) host fields and the [host]:port form.
+ * The server's key is checked with libssh2_knownhost_checkp() right after
+ * the handshake, before any authentication is attempted, so a spoofed
+ * server never sees a signature or a key offer.
+ *
+ * Fingerprints are printed the way OpenSSH prints them: "SHA256:" and the
+ * base64 (no padding) of the SHA-256 of the key blob.  For a mismatch,
+ * both the offered key's and the recorded key's fingerprints are shown.
+ * Accepting a new host appends one plain line (written by libssh2) to the
+ * file; existing lines, comments and hashes are left untouched.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "deploy/ssh.h"
+
+int ssh_fingerprint(const unsigned char *blob, size_t len, char *out, size_t outlen)
+{
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    const int variant = sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+
+    if (outlen < 7 + sodium_base64_ENCODED_LEN(sizeof(hash), variant))
+        return OS_ERR_LIMIT;
+    crypto_hash_sha256(hash, blob, len);
+    memcpy(out, "SHA256:", 7);
+    sodium_bin2base64(out + 7, outlen - 7, hash, sizeof(hash), variant);
+    return 0;
+}
+
+int ssh_fingerprint_b64(const char *b64, char *out, size_t outlen)
+{
+    size_t cap = strlen(b64), len = 0;
+    unsigned char *blob;
+    int rc;
+
+    if (cap == 0 || cap > 16384)
+        return OS_ERR_PARSE;
+    if (!(blob = malloc(cap)))
+        return OS_ERR_NOMEM;
+    if (sodium_base642bin(blob, cap, b64, cap, " \n", &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+        free(blob);
+        return OS_ERR_PARSE;
+    }
+    rc = ssh_fingerprint(blob, len, out, outlen);
+    free(blob);
+    return rc;
+}
+
+void ssh_known_host_name(const char *host, int port, char *out, size_t outlen)
+{
+    if (port == 0 || port == 22)
+        snprintf(out, outlen, "%s", host);
+    else
+        snprintf(out, outlen, "[%s]:%d", host, port);
+}
+
+/* libssh2's host key type to the known_hosts key type bits. */
+static int knownhost_key_type(int type)
+{
+    switch (type) {
+    case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+    case LIBSSH2_HOSTKEY_TYPE_DSS: return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+#ifdef LIBSSH2_KNOWNHOST_KEY_ECDSA_256
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+#endif
+#ifdef LIBSSH2_KNOWNHOST_KEY_ED25519
+    case LIBSSH2_HOSTKEY_TYPE_ED25519: return LIBSSH2_KNOWNHOST_KEY_ED25519;
+#endif
+    default: return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+    }
+}
+
+/* Append the line for the new host; the file and its folder are made
+ * private when missing, as OpenSSH does. */
+static int record_host(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *name, const char *key,
+                       size_t keylen, int keytype, struct os_error *err)
+{
+    struct libssh2_knownhost *entry = NULL;
+    char line[16384];
+    size_t linelen = 0;
+    FILE *f;
+    int mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | keytype;
+
+    if (libssh2_knownhost_addc(kh, name, NULL, key, keylen, NULL, 0, mask, &entry) != 0 ||
+        libssh2_knownhost_writeline(kh, entry, line, sizeof(line), &linelen,
+                                    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
+        return os_error_set(err, OS_ERR_IO, "cannot format a known_hosts line for %s", name);
+    if (!(f = fopen(path, "a")))
+        return os_error_set(err, OS_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    chmod(path, 0600);
+    if (fwrite(line, 1, linelen, f) != linelen) {
+        fclose(f);
+        return os_error_set(err, OS_ERR_IO, "cannot write %s", path);
+    }
+    if (fclose(f) != 0)
+        return os_error_set(err, OS_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    return 0;
+}
+
+static int load_file(LIBSSH2_KNOWNHOSTS *kh, const char *path, struct os_error *err)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? 0 : os_error_set(err, OS_ERR_IO, "cannot read %s: %s", path,
+                                                  strerror(errno));
+    if (libssh2_knownhost_readfile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0)
+        return os_error_set(err, OS_ERR_PARSE, "cannot parse known_hosts file %s", path);
+    return 0;
+}
+
+/* The parts of the request the verdict needs. */
+struct ssh_conn_opts_view {
+    const char *path, *name, *key, *fp;
+    size_t keylen;
+    int keytype;
+    enum ssh_hostkey_policy policy;
+    int *added;
+};
+
+static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *known,
+                   const struct ssh_conn_opts_view *v, struct os_error *err);
+
+int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *host, int port,
+                       enum ssh_hostkey_policy policy, int *added, struct os_error *err)
+{
+    struct libssh2_knownhost *known = NULL;
+    LIBSSH2_KNOWNHOSTS *kh;
+    char name[300], fp[SSH_FP_MAX];
+    size_t keylen = 0;
+    int type = 0, rc, check, keytype;
+    const char *key = libssh2_session_hostkey(s, &keylen, &type);
+
+    *added = 0;
+    if (!key || ssh_fingerprint((const unsigned char *)key, keylen, fp, sizeof(fp)) < 0)
+        return os_error_set(err, OS_ERR_NET, "%s: the server sent no usable host key", host);
+    keytype = knownhost_key_type(type);
+    if (!(kh = libssh2_knownhost_init(s)))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    ssh_known_host_name(host, port, name, sizeof(name));
+    if ((rc = load_file(kh, known_hosts, err)) < 0) {
+        libssh2_knownhost_free(kh);
+        return rc;
+    }
+    check = libssh2_knownhost_checkp(kh, host, port ? port : 22, key, keylen,
+                                     LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                                         keytype,
+                                     &known);
+    struct ssh_conn_opts_view v = {known_hosts, name, key, fp, keylen, keytype, policy, added};
+    rc = verdict(kh, check, known, &v, err);
+    libssh2_knownhost_free(kh);
+    return rc;
+}
+
+static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *known,
+                   const struct ssh_conn_opts_view *v, struct os_error *err)
+{
+    char oldfp[SSH_FP_MAX] = "(unreadable)";
+
+    switch (check) {
+    case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+        return 0;
+    case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+        if (known && known->key)
+            ssh_fingerprint_b64(known->key, oldfp, sizeof(oldfp));
+        return os_error_set(err, OS_ERR_AUTH,
+                            "HOST KEY CHANGED for %s: the server offers %s but %s records %s; "
+                            "refusing to connect (someone may be intercepting the connection; "
+                            "if the host was reinstalled, remove its line from %s)",
+                            v->name, v->fp, v->path, oldfp, v->path);
+    case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+        if (v->policy != SSH_HOSTKEY_ACCEPT_NEW)
+            return os_error_set(err, OS_ERR_AUTH,
+                                "unknown host %s (key fingerprint %s) is not in %s; check the "
+                                "fingerprint and rerun with --accept-new-host-key to record it",
+                                v->name, v->fp, v->path);
+        if (record_host(kh, v->path, v->name, v->key, v->keylen, v->keytype, err) < 0)
+            return err->code;
+        *v->added = 1;
+        return 0;
+    default:
+        return os_error_set(err, OS_ERR_AUTH, "cannot check the host key of %s against %s",
+                            v->name, v->path);
+    }
+}

@@ -1,0 +1,151 @@
+/*
+ * ssh.h - the SSH layer under the deployment engine (internal to
+ * core/deploy): one connection (TCP + libssh2 session, host key checked
+ * against known_hosts before any authentication, then agent or key
+ * files), commands run on channels with both streams read as data
+ * arrives, SFTP uploads, and SHA-256 fingerprints.
+ *
+ * The session is always in libssh2's non-blocking mode.  Every wait is a
+ * poll() on the socket in the directions libssh2 asks for, bounded by an
+ * absolute deadline (CLOCK_MONOTONIC milliseconds), so nothing here can
+ * hang: a silent peer becomes OS_ERR_NET "timed out".
+ */
+#ifndef DEPLOY_SSH_H
+#define DEPLOY_SSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "error.h"
+
+/* ---- clocks and waits ------------------------------------------------ */
+
+/* Monotonic milliseconds. */
+int64_t ssh_now_ms(void);
+
+struct ssh_conn;
+
+/* Wait until the socket is ready in the directions libssh2 last blocked
+ * on, or the deadline passes (OS_ERR_NET).  0 when ready. */
+int ssh_wait(struct ssh_conn *c, int64_t deadline_ms, struct os_error *err);
+
+/* ---- fingerprints and known_hosts (known_hosts.c) ---------------------- */
+
+#define SSH_FP_MAX 64   /* "SHA256:" + 43 base64 characters + NUL fits */
+
+/* "SHA256:<base64 of the SHA-256 of blob, no padding>" as OpenSSH prints
+ * it.  Pure.  0, or OS_ERR_LIMIT when out is too small. */
+int ssh_fingerprint(const unsigned char *blob, size_t len, char *out, size_t outlen);
+/* The same for a base64-encoded key blob (known_hosts' key field). */
+int ssh_fingerprint_b64(const char *b64, char *out, size_t outlen);
+/* The known_hosts host field for host and port: "host" on 22, else
+ * "[host]:port".  Pure. */
+void ssh_known_host_name(const char *host, int port, char *out, size_t outlen);
+
+enum ssh_hostkey_policy {
+    SSH_HOSTKEY_STRICT,       /* unknown hosts are refused */
+    SSH_HOSTKEY_ACCEPT_NEW,   /* unknown hosts are recorded; changed keys still refused */
+};
+
+/* Check the session's host key against the known_hosts file (plain and
+ * hashed entries).  A mismatch fails with both fingerprints; an unknown
+ * host fails with its fingerprint unless policy is ACCEPT_NEW, which
+ * appends a line for it to the file (created if missing).  *added is set
+ * to 1 when a line was written.  Returns 0 when the key is trusted. */
+int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *host, int port,
+                       enum ssh_hostkey_policy policy, int *added, struct os_error *err);
+
+/* ---- connection (ssh_session.c) -------------------------------------- */
+
+/* Asks for the passphrase of key file path into buf (NUL-terminated);
+ * returns 0, or -1 when none can be had (no terminal).  The caller wipes
+ * buf after use. */
+typedef int (*ssh_passphrase_fn)(void *ud, const char *path, char *buf, size_t len);
+
+struct ssh_conn_opts {
+    const char *user;
+    const char *host;             /* an IP or a name */
+    int port;                     /* 22 when 0 */
+    const char *identity;         /* key file to try (after the agent), or NULL */
+    const char *known_hosts;      /* NULL: ~/.ssh/known_hosts */
+    enum ssh_hostkey_policy policy;
+    int no_agent;                 /* skip ssh-agent (tests) */
+    int timeout_ms;               /* connect + handshake + auth; 30 s when 0 */
+    ssh_passphrase_fn passphrase;
+    void *passphrase_ud;
+};
+
+struct ssh_conn {
+    int fd;
+    LIBSSH2_SESSION *session;
+    char fingerprint[SSH_FP_MAX]; /* the server's host key */
+    int host_key_added;           /* known_hosts got a new line */
+};
+
+/* Connect, check the host key, authenticate.  *out is new on success;
+ * free with ssh_conn_free().  Failures say which stage failed. */
+int ssh_conn_open(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err);
+/* Disconnect politely (bounded) and free.  Safe on NULL. */
+void ssh_conn_free(struct ssh_conn *c);
+/* The socket, for callers that poll it themselves. */
+int ssh_conn_fd(const struct ssh_conn *c);
+/* POLLIN/POLLOUT the session is waiting for. */
+short ssh_conn_events(const struct ssh_conn *c);
+
+/* ---- remote commands (ssh_exec.c) ------------------------------------ */
+
+/* Output as it arrives: stream 1 stdout, 2 stderr. */
+typedef void (*ssh_output_fn)(void *ud, int stream, const char *data, size_t len);
+
+#define SSH_EXEC_TAIL 4096    /* how much of stderr is kept for messages */
+
+struct ssh_exec;
+
+/* Start command on a new channel; nothing blocks: call ssh_exec_pump()
+ * whenever the socket is ready.  timeout_ms bounds the whole command.
+ * *out is new; free with ssh_exec_free(). */
+int ssh_exec_start(struct ssh_conn *c, const char *command, int timeout_ms, ssh_output_fn out_fn,
+                   void *ud, struct ssh_exec **out, struct os_error *err);
+/* Advance without blocking: 1 finished (see ssh_exec_status), 0 call
+ * again when the socket is ready, <0 failed (err set: connection lost,
+ * deadline, channel closed without an exit status). */
+int ssh_exec_pump(struct ssh_exec *x, struct os_error *err);
+/* After pump returned 1: the exit status, or -1 when killed by a signal
+ * (its name, e.g. "KILL", in signal). */
+int ssh_exec_status(const struct ssh_exec *x, const char **signal);
+/* The last SSH_EXEC_TAIL bytes of stderr (NUL-terminated). */
+const char *ssh_exec_stderr_tail(const struct ssh_exec *x);
+void ssh_exec_free(struct ssh_exec *x);
+
+/* Blocking wrapper: start, pump and wait.  Returns 0 when the command ran
+ * to an end (status in *status, -1 for a signal named in sig[0..siglen)),
+ * <0 with err set otherwise. */
+int ssh_exec_run(struct ssh_conn *c, const char *command, int timeout_ms, ssh_output_fn out_fn,
+                 void *ud, int *status, char *sig, size_t siglen, struct os_error *err);
+
+/* ---- SFTP (sftp_upload.c) -------------------------------------------- */
+
+struct ssh_upload_file {
+    const char *remote;           /* path relative to the upload directory */
+    const char *local;            /* local file, or NULL to send data */
+    const char *data;
+    size_t len;
+};
+
+/* Upload files into remote_dir (made, with parents; relative paths are
+ * under the login directory), write remote_dir/SHA256SUMS from the local
+ * checksums and verify it there with `sha256sum -c`.  Bounded by
+ * timeout_ms overall.  sums_hex (65 bytes) receives the SHA-256 of the
+ * SHA256SUMS text itself, which identifies the whole upload. */
+int ssh_upload(struct ssh_conn *c, const char *remote_dir, const struct ssh_upload_file *files,
+               size_t n, int timeout_ms, char *sums_hex, struct os_error *err);
+
+/* Build the SHA256SUMS text for files (local checksums).  *text is
+ * malloc'd, caller frees; sums_hex as above.  Pure but for file reads. */
+int ssh_upload_sums(const struct ssh_upload_file *files, size_t n, char **text, char *sums_hex,
+                    struct os_error *err);
+
+#endif

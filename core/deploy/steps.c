@@ -1,0 +1,232 @@
+/*
+ * steps.c - what a deployment does, as data: one row per step with its
+ * name, a description, the check that says "already done" and the
+ * commands that do it.
+ *
+ * Commands are POSIX sh run by the remote login shell.  The engine puts a
+ * prelude in front of each (deploy.c) that defines:
+ *   SUDO        empty for root, else "sudo -n" (never prompts)
+ *   M           "$SUDO microk8s"
+ *   CHANNEL     the MicroK8s snap channel
+ *   B           the bundle folder on the host (absolute)
+ *   BUNDLE_SHA  SHA-256 of the bundle's SHA256SUMS: which upload is there
+ *   P, U        install prefix (/usr/local) and systemd unit folder
+ *               (/etc/systemd/system); ODOO_SAAS_PREFIX and
+ *               ODOO_SAAS_UNIT_DIR override them (tests)
+ * Checks are read-only, so --plan may run them.  A check that fails only
+ * means "run the step"; the step's own commands report real errors.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deploy/deploy.h"
+
+#define OS_RELEASE "\"${ODOO_SAAS_OS_RELEASE:-/etc/os-release}\""
+#define HEALTHZ "curl -fsS --max-time 5 http://127.0.0.1:8080/healthz"
+#define BUILD_DEPS "build-essential pkg-config libncurses-dev libcurl4-openssl-dev " \
+    "libjson-c-dev libyaml-dev libssh2-1-dev libmicrohttpd-dev libgnutls28-dev " \
+    "libsqlite3-dev libsodium-dev"
+
+static const struct deploy_step steps[] = {
+    {"os-check", "the host runs Ubuntu 24.04 or 24.10",
+     ". " OS_RELEASE " && case \"$ID:$VERSION_ID\" in ubuntu:24.04|ubuntu:24.10) ;; *) exit 1;; esac",
+     {". " OS_RELEASE "; echo \"unsupported system: ${PRETTY_NAME:-unknown}"
+      " (Ubuntu 24.04 or 24.10 is needed)\" >&2; exit 1", NULL}, 30},
+    {"microk8s-install", "install the MicroK8s snap",
+     "snap list microk8s >/dev/null 2>&1",
+     {"$SUDO snap install microk8s --classic --channel=\"$CHANNEL\"", NULL}, 1800},
+    {"microk8s-group", "add the login user to the microk8s group",
+     "getent group microk8s | cut -d: -f4 | tr , '\\n' | grep -qx \"$(id -un)\"",
+     {"$SUDO usermod -a -G microk8s \"$(id -un)\"", NULL}, 60},
+    {"microk8s-ready", "wait until MicroK8s is running",
+     "$M status --timeout 10 2>/dev/null | grep -q '^microk8s is running'",
+     {"$M status --wait-ready --timeout 600", NULL}, 660},
+    {"addons", "enable dns, hostpath-storage, metrics-server and helm3",
+     "s=$($M status 2>/dev/null | sed -n '/^ *enabled:/,/^ *disabled:/p') && "
+     "for a in dns hostpath-storage metrics-server helm3; do "
+     "printf '%s\\n' \"$s\" | grep -qE \"^ +$a( |\\$)\" || exit 1; done",
+     {"$M enable dns hostpath-storage metrics-server helm3", NULL}, 900},
+    {"kubeconfig", "write ~/.kube/config from microk8s config",
+     "test -s \"$HOME/.kube/config\" && $M config 2>/dev/null | cmp -s - \"$HOME/.kube/config\"",
+     {"mkdir -p \"$HOME/.kube\" && umask 077 && $M config > \"$HOME/.kube/config.new\" && "
+      "mv \"$HOME/.kube/config.new\" \"$HOME/.kube/config\"", NULL}, 60},
+    {"bundle", "upload the platform bundle (SFTP, checked with sha256sum)",
+     "test -f \"$B/SHA256SUMS\" && test \"$(sha256sum < \"$B/SHA256SUMS\" | cut -c1-64)\" = "
+     "\"$BUNDLE_SHA\" && cd \"$B\" && sha256sum -c --quiet SHA256SUMS",
+     {"rm -rf \"$B.new\" \"$B.old\" && mkdir -p \"$(dirname \"$B\")\"", DEPLOY_UPLOAD,
+      "if test -e \"$B\"; then mv \"$B\" \"$B.old\"; fi && mv \"$B.new\" \"$B\" && rm -rf \"$B.old\"",
+      NULL}, 900},
+    {"build-deps", "install the packages odoo-saasd builds with",
+     "! dpkg-query -W -f '${Status}\\n' " BUILD_DEPS " 2>&1 | grep -qv '^install ok installed$'",
+     {"$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "
+      "--no-install-recommends " BUILD_DEPS, NULL}, 1800},
+    {"daemon", "build odoo-saasd from the bundle and install it",
+     "test -x \"$P/bin/odoo-saasd\" && "
+     "test \"$(cat \"$P/lib/odoo-saas/bundle.sha256\" 2>/dev/null)\" = \"$BUNDLE_SHA\"",
+     {"rm -rf \"$B/build\" && mkdir -p \"$B/build\" && "
+      "tar -xzf \"$B/odoo-saas.tar.gz\" -C \"$B/build\" --strip-components=1 && cd \"$B/build\" && "
+      "./configure -q --prefix=\"$P\" && make -j\"$(nproc)\" odoo-saasd",
+      "cd \"$B/build\" && $SUDO install -D -m 755 odoo-saasd \"$P/bin/odoo-saasd\" && "
+      "$SUDO mkdir -p \"$P/lib/odoo-saas\" && "
+      "echo \"$BUNDLE_SHA\" | $SUDO tee \"$P/lib/odoo-saas/bundle.sha256\" >/dev/null", NULL}, 1800},
+    {"traefik", "install Traefik with Helm into namespace traefik",
+     "$M helm3 status traefik --namespace traefik >/dev/null 2>&1",
+     {"$M helm3 repo add traefik https://traefik.github.io/charts --force-update && "
+      "$M helm3 repo update traefik",
+      "$M helm3 upgrade --install traefik traefik/traefik --namespace traefik --create-namespace "
+      "--values \"$B/kubernetes/traefik/values.yaml\" --wait --timeout 10m", NULL}, 900},
+    {"platform", "apply the platform manifests (namespace odoo-saas, odoo-saasd, RBAC)",
+     "$M kubectl diff -f \"$B/kubernetes/platform/\" >/dev/null 2>&1",
+     {"$M kubectl apply -f \"$B/kubernetes/platform/\"", NULL}, 300},
+    {"service", "install and start the odoo-saasd systemd service",
+     "cmp -s \"$B/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
+     "systemctl is-enabled --quiet odoo-saasd && systemctl is-active --quiet odoo-saasd",
+     {"$SUDO install -m 644 \"$B/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
+      "$SUDO systemctl daemon-reload && $SUDO systemctl enable odoo-saasd && "
+      "$SUDO systemctl restart odoo-saasd", NULL}, 120},
+    {"healthz", "odoo-saasd answers /healthz",
+     HEALTHZ " >/dev/null",
+     {"i=0; until " HEALTHZ "; do i=$((i+1)); if [ $i -ge 30 ]; then "
+      "echo 'odoo-saasd does not answer http://127.0.0.1:8080/healthz' >&2; exit 1; fi; "
+      "sleep 2; done", NULL}, 120},
+};
+
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+static const char unit_text[] =
+    "[Unit]\n"
+    "Description=odoo-saas signup API (odoo-saasd)\n"
+    "After=network-online.target snap.microk8s.daemon-kubelite.service\n"
+    "Wants=network-online.target\n"
+    "\n"
+    "[Service]\n"
+    "ExecStart=/usr/local/bin/odoo-saasd --listen 127.0.0.1:8080 "
+    "--kubeconfig /var/snap/microk8s/current/credentials/client.config\n"
+    "Restart=on-failure\n"
+    "DynamicUser=no\n"
+    "NoNewPrivileges=yes\n"
+    "ProtectSystem=full\n"
+    "\n"
+    "[Install]\n"
+    "WantedBy=multi-user.target\n";
+
+const struct deploy_step *deploy_steps(size_t *n)
+{
+    *n = NSTEPS;
+    return steps;
+}
+
+const struct deploy_step *deploy_step_find(const char *name)
+{
+    for (size_t i = 0; i < NSTEPS; i++)
+        if (!strcmp(steps[i].name, name))
+            return &steps[i];
+    return NULL;
+}
+
+const char *deploy_unit_text(void)
+{
+    return unit_text;
+}
+
+static void step_names(char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NSTEPS && off < len; i++)
+        off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", steps[i].name);
+}
+
+int deploy_select(const char *only, int *selected, struct os_error *err)
+{
+    char names[400];
+    const char *p = only, *end;
+    size_t len;
+    int found;
+
+    for (size_t i = 0; i < NSTEPS; i++)
+        selected[i] = only == NULL;
+    for (; p && *p; p = *end ? end + 1 : end) {
+        end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        len = (size_t)(end - p);
+        found = 0;
+        for (size_t i = 0; i < NSTEPS; i++)
+            if (strlen(steps[i].name) == len && !strncmp(steps[i].name, p, len))
+                selected[i] = found = 1;
+        if (!found) {
+            step_names(names, sizeof(names));
+            return os_error_set(err, OS_ERR_INVALID, "unknown step '%.*s' (steps: %s)", (int)len, p,
+                                names);
+        }
+    }
+    return 0;
+}
+
+int deploy_target_parse(const char *spec, struct deploy_target *t, struct os_error *err)
+{
+    const char *at = strchr(spec, '@'), *h, *colon, *close;
+    char *endp;
+    long port = 22;
+    size_t hlen;
+
+    memset(t, 0, sizeof(*t));
+    if (!at || at == spec || (size_t)(at - spec) >= sizeof(t->user))
+        return os_error_set(err, OS_ERR_INVALID, "bad host '%s' (want USER@HOST[:PORT])", spec);
+    memcpy(t->user, spec, (size_t)(at - spec));
+    h = at + 1;
+    if (*h == '[') {
+        if (!(close = strchr(h, ']')))
+            return os_error_set(err, OS_ERR_INVALID, "bad host '%s': missing ]", spec);
+        hlen = (size_t)(close - h - 1);
+        h++;
+        colon = close[1] == ':' ? close + 1 : NULL;
+        if (close[1] && !colon)
+            return os_error_set(err, OS_ERR_INVALID, "bad host '%s'", spec);
+    } else {
+        colon = strchr(h, ':');
+        hlen = colon ? (size_t)(colon - h) : strlen(h);
+    }
+    if (hlen == 0 || hlen >= sizeof(t->host) || memchr(h, '@', hlen) || memchr(h, ' ', hlen))
+        return os_error_set(err, OS_ERR_INVALID, "bad host '%s' (want USER@HOST[:PORT])", spec);
+    memcpy(t->host, h, hlen);
+    if (colon) {
+        port = strtol(colon + 1, &endp, 10);
+        if (!colon[1] || *endp || port < 1 || port > 65535)
+            return os_error_set(err, OS_ERR_INVALID, "bad port in '%s'", spec);
+    }
+    t->port = (int)port;
+    for (const char *c = t->user; *c; c++)
+        if (!(*c == '_' || *c == '-' || *c == '.' || (*c >= 'a' && *c <= 'z') ||
+              (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return os_error_set(err, OS_ERR_INVALID, "bad user name in '%s'", spec);
+    return 0;
+}
+
+int deploy_parse_join(const char *output, char *url, size_t len, struct os_error *err)
+{
+    static const char prefix[] = "microk8s join ";
+    const char *p = output, *u, *end;
+
+    for (; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, prefix, sizeof(prefix) - 1))
+            continue;
+        u = p + sizeof(prefix) - 1;
+        end = u + strcspn(u, " \t\r\n");
+        if (end == u || (size_t)(end - u) >= len || !memchr(u, '/', (size_t)(end - u)))
+            continue;
+        for (const char *c = u; c < end; c++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/[]-_", *c))
+                return os_error_set(err, OS_ERR_PARSE, "unexpected characters in the join URL");
+        memcpy(url, u, (size_t)(end - u));
+        url[end - u] = '\0';
+        return 0;
+    }
+    return os_error_set(err, OS_ERR_PARSE, "microk8s add-node printed no 'microk8s join' line");
+}

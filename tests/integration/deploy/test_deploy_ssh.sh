@@ -1,0 +1,95 @@
+#!/bin/sh
+# test_deploy_ssh.sh - core/deploy's SSH layer against a real OpenSSH sshd
+# on 127.0.0.1: host keys (unknown, recorded, hashed, changed), keys
+# (wrong, missing, encrypted), exit statuses, signals, 10 MB on both
+# streams at once, and a connection killed under a running command.
+. "$OS_SRCDIR/tests/lib.sh"
+. "$OS_SRCDIR/tests/integration/deploy/lib-deploy.sh"
+
+deploy_setup || { not_ok "test setup (ssh-keygen)"; finish; exit 1; }
+if ! sshd_start; then not_ok "sshd starts"; finish; exit 1; fi
+ok "sshd starts on 127.0.0.1:$SSH_PORT"
+
+fp_of() { ssh-keygen -l -E sha256 -f "$1" | awk '{print $2}'; }
+HOST_FP=$(fp_of "$T/hostkey.pub")
+
+# --- host keys, before any authentication --------------------------------
+out=$(DEXEC_KEY=$T/otherkey dexec strict pass 'echo hi' 2>&1); rc=$?
+check_eq "unknown host refused" 1 "$rc"
+check_contains "unknown host: its fingerprint is shown as OpenSSH prints it" "$HOST_FP" "$out"
+check_contains "unknown host: the message names the way out" "--accept-new-host-key" "$out"
+case "$out" in *refused\ by*) not_ok "no authentication before the host key is trusted" "$out" ;;
+*) ok "no authentication before the host key is trusted" ;; esac
+check "known_hosts untouched when refusing" test ! -e "$T/known_hosts"
+
+out=$(dexec accept pass 'echo hi' 2>&1); rc=$?
+check_eq "accept-new records and connects" 0 "$rc"
+check_contains "the recorded fingerprint is the host's" "recorded $HOST_FP" "$out"
+check_contains "known_hosts has a [host]:port line" "[127.0.0.1]:$SSH_PORT ssh-ed25519" "$(cat "$T/known_hosts")"
+out=$(dexec strict pass 'echo hi' 2>&1)
+check_contains "a recorded host is accepted strictly" "status 0" "$out"
+
+ssh-keygen -q -H -f "$T/known_hosts" >/dev/null 2>&1
+check_contains "known_hosts is hashed now" "|1|" "$(cat "$T/known_hosts")"
+out=$(dexec strict pass 'echo hashed' 2>&1)
+check_contains "a hashed known_hosts entry matches" "status 0" "$out"
+
+sshd_stop
+mv "$T/hostkey" "$T/hostkey.old"; mv "$T/hostkey.pub" "$T/hostkey.old.pub"
+ssh-keygen -q -t ed25519 -N '' -C new-host -f "$T/hostkey"
+NEW_FP=$(fp_of "$T/hostkey.pub")
+sshd_start || not_ok "sshd restarts with a new host key"
+cp "$T/known_hosts" "$T/known_hosts.before"
+out=$(dexec strict pass 'echo hi' 2>&1); rc=$?
+check_eq "changed host key refused" 1 "$rc"
+check_contains "changed key: loud" "HOST KEY CHANGED" "$out"
+check_contains "changed key: the offered fingerprint" "$NEW_FP" "$out"
+check_contains "changed key: the recorded fingerprint" "$HOST_FP" "$out"
+out=$(dexec accept pass 'echo hi' 2>&1); rc=$?
+check_eq "changed host key refused even with accept-new" 1 "$rc"
+check "known_hosts unchanged after refusals" cmp -s "$T/known_hosts" "$T/known_hosts.before"
+# the new key becomes trusted only when the old line is gone
+rm -f "$T/known_hosts"
+out=$(dexec accept pass 'true' 2>&1)
+check_contains "a fresh known_hosts records the new key" "recorded $NEW_FP" "$out"
+
+# --- authentication --------------------------------------------------------
+out=$(DEXEC_KEY=$T/otherkey dexec strict pass 'echo hi' 2>&1); rc=$?
+check_eq "a key the server does not know is refused" 1 "$rc"
+check_contains "wrong key: says so" "refused by the server" "$out"
+out=$(DEXEC_KEY=$T/nokey dexec strict pass 'echo hi' 2>&1)
+check_contains "missing key file: says so" "nokey: No such file" "$out"
+ssh-keygen -q -t ed25519 -N 'sekrit-pass' -f "$T/enckey"
+cat "$T/enckey.pub" >>"$T/authorized_keys"
+out=$(DEXEC_KEY=$T/enckey dexec strict pass 'echo hi' 2>&1 </dev/null); rc=$?
+check_eq "an encrypted key without a passphrase fails" 1 "$rc"
+check_contains "encrypted key: says why" "passphrase" "$out"
+
+# --- commands --------------------------------------------------------------
+out=$(dexec strict pass 'echo out; echo err >&2' 2>"$T/err")
+check_contains "stdout arrives" "out" "$out"
+check_contains "stderr arrives separately" "err" "$(cat "$T/err")"
+check_contains "exit 7 is reported as 7" "status 7" "$(dexec strict pass 'exit 7')"
+check_contains "a killed command reports its signal" "signal KILL" "$(dexec strict pass 'kill -KILL $$')"
+check_contains "SIGTERM too" "signal TERM" "$(dexec strict pass 'kill -TERM $$')"
+out=$(timeout 60 "$OS_BUILDDIR/tests/integration/deploy/deploy_exec" 127.0.0.1 "$SSH_PORT" \
+    "$SSH_USER" "$T/userkey" "$T/known_hosts" strict count \
+    'head -c 10000000 /dev/zero & head -c 10000000 /dev/zero >&2; wait')
+check_contains "10 MB on stdout and stderr at once completes" "stdout 10000000 stderr 10000000" "$out"
+check_contains "... with status 0" "status 0" "$out"
+
+# --- a connection killed under a running command ---------------------------
+dexec strict pass 'echo started; sleep 20' >"$T/killed.out" 2>&1 &
+cpid=$!
+i=0; while [ $i -lt 100 ] && ! grep -q started "$T/killed.out"; do sleep 0.1; i=$((i + 1)); done
+for p in $(sshd_children); do kill -KILL "$p"; done
+i=0; while [ $i -lt 100 ] && kill -0 $cpid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $cpid 2>/dev/null; then
+    kill $cpid; not_ok "a dropped connection ends the command at once"
+else
+    wait $cpid; rc=$?
+    check_eq "a dropped connection is a failure, not status 0" 1 "$rc"
+    case "$(cat "$T/killed.out")" in *"status 0"*) not_ok "no status 0 after a drop" ;;
+    *) ok "no status 0 after a drop" ;; esac
+fi
+finish

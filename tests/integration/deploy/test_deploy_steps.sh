@@ -1,0 +1,194 @@
+#!/bin/sh
+# test_deploy_steps.sh - `odoo-saas deploy` and `odoo-saas node add`
+# through a real sshd on 127.0.0.1, with recording stand-ins (doubles/)
+# for snap, microk8s, systemctl, apt-get, ... on the remote PATH: the step
+# sequence, --plan, a rerun that skips everything, uploaded checksums, a
+# failing step, an unsupported OS, a connection killed mid-step and the
+# resume, a changed bundle, node add; and the platform manifests against
+# the Kubernetes schemas.
+. "$OS_SRCDIR/tests/lib.sh"
+. "$OS_SRCDIR/tests/integration/deploy/lib-deploy.sh"
+. "$OS_SRCDIR/tests/schema/lib.sh"
+
+deploy_setup || { not_ok "test setup"; finish; exit 1; }
+if ! sshd_start; then not_ok "sshd starts"; finish; exit 1; fi
+ok "sshd starts on 127.0.0.1:$SSH_PORT"
+
+# The commands that change something, in the order they ran.
+changes() {
+    doubles_log | grep -E '^(snap install|usermod|microk8s (status --wait-ready|enable|helm3 (repo|upgrade)|kubectl apply|join|add-node)|apt-get|systemctl (daemon-reload|enable|restart))' |
+        sed 's/ --install.*//' | cut -c1-40
+}
+
+# --- host key handling of the CLI -------------------------------------------
+out=$(deploy_cli --plan 2>&1); rc=$?
+check_eq "deploy refuses an unknown host" 1 "$rc"
+check_contains "... showing its fingerprint" "SHA256:" "$out"
+check "... and runs nothing" test ! -s "$T/state/log"
+out=$(deploy_cli --plan --accept-new-host-key 2>&1)
+check "--plan records no host key" test ! -e "$T/known_hosts"
+
+# --- plan on a fresh host ------------------------------------------------------
+out=$(deploy_cli --only os-check 2>&1 --accept-new-host-key); rc=$?
+check_eq "accept-new-host-key records the host (os-check only)" 0 "$rc"
+check_contains "the CLI says it recorded the key" "recorded the new host key SHA256:" "$out"
+: >"$T/state/log"
+out=$(deploy_cli --plan 2>/dev/null); rc=$?
+check_eq "--plan exits 0" 0 "$rc"
+check_contains "--plan: os-check is satisfied" "skip  os-check" "$out"
+check_contains "--plan: microk8s-install would run" "run   microk8s-install" "$out"
+check_contains "--plan: healthz would run" "run   healthz" "$out"
+check_eq "--plan lists every step" 13 "$(echo "$out" | grep -cE '^(run|skip) ')"
+check_eq "--plan changed nothing" "" "$(changes)"
+check "--plan uploaded nothing" test ! -e "$T/remote/bundle"
+
+# --- the full deployment ------------------------------------------------------
+: >"$T/state/log"
+deploy_cli >"$T/out1" 2>&1; rc=$?
+check_eq "deploy succeeds" 0 "$rc"
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$T/out1" | tail -20
+want="snap install microk8s --classic --channel
+usermod -a -G microk8s $SSH_USER
+microk8s status --wait-ready --timeout 6
+microk8s enable dns hostpath-storage metric
+apt-get update -qq
+apt-get install -y -qq --no-install-recommen
+microk8s helm3 repo add traefik https://tr
+microk8s helm3 repo update traefik
+microk8s helm3 upgrade
+microk8s kubectl apply -f $T/remote/bund
+systemctl daemon-reload
+systemctl enable odoo-saasd
+systemctl restart odoo-saasd"
+want=$(printf '%s\n' "$want" | cut -c1-40)
+check_eq "the steps ran in order, each once" "$want" "$(changes)"
+check_contains "the snap channel is the default" "--channel=1.33/stable" "$(doubles_log)"
+check_contains "step output is streamed" "Enabling metrics-server" "$(cat "$T/out1")"
+check_contains "steps are announced" "==> traefik: install Traefik with Helm" "$(cat "$T/out1")"
+case "$(doubles_log)" in *"enable ingress"*) not_ok "MicroK8s' ingress addon is not enabled" ;;
+*) ok "MicroK8s' ingress addon is not enabled" ;; esac
+check_contains "Helm gets namespace traefik" "--namespace traefik" "$(doubles_log | grep upgrade)"
+check "kubeconfig written" test -s "$T/home/.kube/config"
+check "odoo-saasd built and installed" test -x "$T/prefix/bin/odoo-saasd"
+check "the unit file installed" grep -q 'ExecStart=/usr/local/bin/odoo-saasd' "$T/units/odoo-saasd.service"
+
+# --- uploaded files -------------------------------------------------------------
+B=$T/remote/bundle
+check "uploaded files match SHA256SUMS (remote sha256sum -c)" sh -c "cd '$B' && sha256sum -c --quiet SHA256SUMS"
+check "the tarball arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$B/odoo-saas.tar.gz"
+check "traefik values arrived" cmp -s "$OS_SRCDIR/kubernetes/traefik/values.yaml" "$B/kubernetes/traefik/values.yaml"
+check "templates arrived" cmp -s "$OS_SRCDIR/templates/60-odoo.yaml" "$B/templates/60-odoo.yaml"
+check_contains "SHA256SUMS lists the platform manifests" "kubernetes/platform/10-rbac.yaml" "$(cat "$B/SHA256SUMS")"
+check "no staging folder left" test ! -e "$B.new"
+
+# --- a rerun does nothing ---------------------------------------------------------
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "rerun succeeds" 0 "$rc"
+check_eq "rerun skips all 13 steps" 13 "$(echo "$out" | grep -c 'already done, skipped')"
+check_eq "rerun changes nothing" "" "$(changes)"
+out=$(deploy_cli --plan 2>/dev/null)
+check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
+
+# --- usage ------------------------------------------------------------------------
+out=$(deploy_cli --only traefik,bogus 2>&1); rc=$?
+check_eq "an unknown step is refused" 1 "$rc"
+check_contains "... listing the steps" "unknown step 'bogus'" "$out"
+out=$("$OS_BUILDDIR/odoo-saas" deploy --host nobody 2>&1); rc=$?
+check_eq "a bad --host is refused" 1 "$rc"
+check_contains "... saying what is wanted" "USER@HOST[:PORT]" "$out"
+
+# --- a failing step stops the run and shows its stderr ----------------------------
+rm -f "$T/state/applied" "$T/state/enabled" "$T/state/active"
+touch "$T/state/fail-apply"
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "a failing step fails the deployment" 1 "$rc"
+check_contains "its stderr is shown" 'namespaces "odoo-saas" is forbidden' "$out"
+check_contains "the error names the step and status" "step platform failed (exit 1)" "$out"
+case "$(changes)" in *systemctl*) not_ok "no step runs after the failure" "$(changes)" ;;
+*) ok "no step runs after the failure" ;; esac
+rm -f "$T/state/fail-apply"
+out=$(deploy_cli --only platform,service,healthz 2>&1); rc=$?
+check_eq "--only finishes the missing steps" 0 "$rc"
+check_contains "... platform ran" "==> platform: done" "$out"
+
+# --- unsupported OS ---------------------------------------------------------------
+cp "$T/os-release" "$T/os-release.ok"
+printf 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n' >"$T/os-release"
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "an unsupported OS stops the deployment" 1 "$rc"
+check_contains "... naming the system" "unsupported system: Debian GNU/Linux 12" "$out"
+check_eq "... before anything else is checked" "" "$(doubles_log)"
+cp "$T/os-release.ok" "$T/os-release"
+
+# --- a connection killed mid-step resumes -------------------------------------------
+rm -f "$T/state/addons"
+touch "$T/state/hang-enable"
+: >"$T/state/log"
+deploy_cli >"$T/out-killed" 2>&1 &
+dpid=$!
+i=0; while [ $i -lt 100 ] && [ ! -f "$T/state/enable-started" ]; do sleep 0.1; i=$((i + 1)); done
+check "the addons step is running" test -f "$T/state/enable-started"
+for p in $(sshd_children); do kill -KILL "$p"; done
+i=0; while [ $i -lt 100 ] && kill -0 $dpid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $dpid 2>/dev/null; then
+    kill $dpid; not_ok "a dropped connection stops the deployment at once"
+else
+    wait $dpid; rc=$?
+    check_eq "a dropped connection fails the deployment" 1 "$rc"
+    check_contains "... saying which step" "step addons" "$(cat "$T/out-killed")"
+fi
+rm -f "$T/state/hang-enable"
+i=0; while [ $i -lt 50 ] && [ -f "$T/state/enable-started" ]; do sleep 0.1; i=$((i + 1)); done
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "the next run resumes and succeeds" 0 "$rc"
+check_contains "... running the interrupted step" "==> addons: done" "$out"
+check_eq "... and only that one" "microk8s enable dns hostpath-storage met" "$(changes)"
+
+# --- a changed bundle is uploaded and built again ------------------------------------
+echo "changed" >"$T/src/odoo-saas-0/NEWS"
+tar -czf "$T/odoo-saas-0.tar.gz" -C "$T/src" odoo-saas-0
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "a changed bundle deploys" 0 "$rc"
+check_contains "... uploads again" "==> bundle: done" "$out"
+check_contains "... rebuilds odoo-saasd" "==> daemon: done" "$out"
+check_contains "... and leaves Traefik alone" "--- traefik: already done" "$out"
+
+# --- node add -----------------------------------------------------------------------
+: >"$T/state/log"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+check_eq "node add succeeds" 0 "$rc"
+check_contains "add-node ran on the primary" "microk8s add-node" "$(doubles_log)"
+check_eq "join got the URL add-node printed" "10.0.0.11:25000/0123456789abcdef0123456789abcdef/feedbeef" \
+    "$(cat "$T/state/joined-url" 2>/dev/null)"
+case "$out" in *0123456789abcdef*) not_ok "the join token is not printed" "$out" ;;
+*) ok "the join token is not printed" ;; esac
+: >"$T/state/log"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+check_eq "node add again succeeds" 0 "$rc"
+check_contains "... skipping the join" "--- join: already done" "$out"
+case "$(doubles_log)" in *add-node*) not_ok "no new join token is made" ;;
+*) ok "no new join token is made" ;; esac
+
+# --- the manifests ------------------------------------------------------------------
+if schema_require; then
+    "$OS_BUILDDIR/tests/integration/deploy/yaml2json" "$OS_SRCDIR"/kubernetes/platform/*.yaml >"$T/platform.json"
+    schema_valid "platform manifests are schema-valid" "$T/platform.json"
+    check_contains "platform: namespace odoo-saas" '"name":"odoo-saas"' "$(tr -d ' \n' <"$T/platform.json")"
+fi
+"$OS_BUILDDIR/tests/integration/deploy/yaml2json" "$OS_SRCDIR/kubernetes/traefik/values.yaml" >"$T/values.json"
+v=$(tr -d ' \n' <"$T/values.json")
+check_contains "traefik values: a Deployment" '"kind":"Deployment"' "$v"
+check_contains "traefik values: ingressClass traefik" '"name":"traefik"' "$v"
+check_contains "traefik values: kubernetesCRD provider" '"kubernetesCRD":{"enabled":true' "$v"
+check_contains "traefik values: kubernetesIngress provider" '"kubernetesIngress":{"enabled":true' "$v"
+check_contains "traefik values: web entry point" '"web":{' "$v"
+check_contains "traefik values: websecure entry point" '"websecure":{' "$v"
+finish

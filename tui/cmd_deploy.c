@@ -1,0 +1,196 @@
+/*
+ * cmd_deploy.c - `odoo-saas deploy` and `odoo-saas node add`: install the
+ * platform on a host over SSH, and add a host to the cluster as a node.
+ *
+ * Both are thin: options become a struct deploy_opts and core/deploy does
+ * the work (deploy_run / deploy_node_add).  This file prints the engine's
+ * events: step headers and results on stderr, the steps' own output on
+ * stdout/stderr as it arrives, and for --plan a table of the steps and
+ * which would run.  Passphrases are read from the terminal with echo off
+ * and never printed.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "deploy/deploy.h"
+
+static void print_event(void *ud, const struct deploy_event *ev)
+{
+    const char *name = ev->step ? ev->step->name : "";
+    (void)ud;
+
+    switch (ev->kind) {
+    case DEPLOY_EV_HOST_KEY_ADDED:
+        fprintf(stderr, "odoo-saas: recorded the new host key %s\n", ev->text);
+        break;
+    case DEPLOY_EV_CONNECTED:
+        fprintf(stderr, "odoo-saas: connected (host key %s)\n", ev->text);
+        break;
+    case DEPLOY_EV_STEP_BEGIN:
+        fprintf(stderr, "==> %s: %s\n", name, ev->step->description);
+        break;
+    case DEPLOY_EV_STEP_SKIP:
+        fprintf(stderr, "--- %s: already done, skipped\n", name);
+        break;
+    case DEPLOY_EV_OUTPUT:
+        fflush(stdout);
+        fwrite(ev->data, 1, ev->len, ev->stream == 2 ? stderr : stdout);
+        fflush(ev->stream == 2 ? stderr : stdout);
+        break;
+    case DEPLOY_EV_STEP_DONE:
+        fprintf(stderr, "==> %s: done\n", name);
+        break;
+    case DEPLOY_EV_STEP_FAILED:
+        if (ev->signal)
+            fprintf(stderr, "==> %s: FAILED (killed by signal %s)\n", name, ev->signal);
+        else
+            fprintf(stderr, "==> %s: FAILED (exit %d)\n", name, ev->status);
+        break;
+    case DEPLOY_EV_PLAN:
+        printf("%-5s %-18s %s\n", ev->would_run ? "run" : "skip", name, ev->step->description);
+        break;
+    }
+}
+
+/* Read a passphrase from the terminal with echo off. */
+static int ask_passphrase(void *ud, const char *path, char *buf, size_t len)
+{
+    struct termios old, quiet;
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), ok;
+    FILE *tty;
+    (void)ud;
+
+    if (fd < 0 || tcgetattr(fd, &old) != 0 || !(tty = fdopen(fd, "r+"))) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    fprintf(tty, "Passphrase for %s: ", path);
+    fflush(tty);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+    ok = fgets(buf, (int)len, tty) != NULL;
+    tcsetattr(fd, TCSAFLUSH, &old);
+    fputc('\n', tty);
+    fclose(tty);
+    if (!ok)
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+enum { OPT_IDENTITY = 256, OPT_KNOWN_HOSTS, OPT_ACCEPT, OPT_PLAN, OPT_ONLY, OPT_CHANNEL,
+       OPT_BUNDLE, OPT_PLATFORM, OPT_REMOTE_DIR, OPT_REMOTE_ENV, OPT_NO_AGENT, OPT_PRIMARY,
+       OPT_HOST };
+
+static const struct option long_opts[] = {
+    {"host", required_argument, NULL, OPT_HOST},
+    {"primary", required_argument, NULL, OPT_PRIMARY},
+    {"identity", required_argument, NULL, OPT_IDENTITY},
+    {"known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS},
+    {"accept-new-host-key", no_argument, NULL, OPT_ACCEPT},
+    {"plan", no_argument, NULL, OPT_PLAN},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"channel", required_argument, NULL, OPT_CHANNEL},
+    {"bundle", required_argument, NULL, OPT_BUNDLE},
+    {"platform-dir", required_argument, NULL, OPT_PLATFORM},
+    {"remote-dir", required_argument, NULL, OPT_REMOTE_DIR},
+    {"remote-env", required_argument, NULL, OPT_REMOTE_ENV},
+    {"no-agent", no_argument, NULL, OPT_NO_AGENT},
+    {NULL, 0, NULL, 0},
+};
+
+struct deploy_args {
+    const char *host, *primary;
+    struct deploy_opts o;
+};
+
+/* 0, or the usage exit status. */
+static int parse(const struct cli_command *cmd, int argc, char **argv, struct deploy_args *a)
+{
+    int c;
+
+    a->o.on_event = print_event;
+    a->o.passphrase = ask_passphrase;
+    a->o.platform_dir = access("kubernetes", F_OK) == 0 ? "." : OS_DATADIR;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_HOST: a->host = optarg; break;
+        case OPT_PRIMARY: a->primary = optarg; break;
+        case OPT_IDENTITY: a->o.identity = optarg; break;
+        case OPT_KNOWN_HOSTS: a->o.known_hosts = optarg; break;
+        case OPT_ACCEPT: a->o.accept_new_host_key = 1; break;
+        case OPT_PLAN: a->o.plan = 1; break;
+        case OPT_ONLY: a->o.only = optarg; break;
+        case OPT_CHANNEL: a->o.channel = optarg; break;
+        case OPT_BUNDLE: a->o.bundle = optarg; break;
+        case OPT_PLATFORM: a->o.platform_dir = optarg; break;
+        case OPT_REMOTE_DIR: a->o.remote_dir = optarg; break;
+        case OPT_REMOTE_ENV: a->o.remote_env = optarg; break;
+        case OPT_NO_AGENT: a->o.no_agent = 1; break;
+        default: return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!a->host)
+        return cli_usage(cmd, "--host USER@HOST[:PORT] is required");
+    return 0;
+}
+
+int cmd_deploy(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_command *cmd = cli_command("deploy");
+    struct deploy_args a = {0};
+    struct os_error err;
+    int rc;
+
+    if ((rc = parse(cmd, argc, argv, &a)) != 0)
+        return rc;
+    if (cli->readonly && !a.o.plan)
+        return cli_failf("refusing to deploy: --readonly (--plan is allowed)");
+    if (deploy_target_parse(a.host, &a.o.target, &err) < 0)
+        return cli_fail(&err);
+    if (deploy_run(&a.o, &err) < 0)
+        return cli_fail(&err);
+    if (!a.o.plan)
+        fprintf(stderr, "odoo-saas: %s is deployed\n", a.o.target.host);
+    return 0;
+}
+
+int cmd_node_add(struct cli *cli, int argc, char **argv)
+{
+    const struct cli_command *cmd = cli_command("node add");
+    struct deploy_args a = {0};
+    struct deploy_opts primary;
+    struct os_error err;
+    int rc;
+
+    if ((rc = parse(cmd, argc, argv, &a)) != 0)
+        return rc;
+    if (!a.primary)
+        return cli_usage(cmd, "--primary USER@HOST[:PORT] is required");
+    if (cli->readonly && !a.o.plan)
+        return cli_failf("refusing to add a node: --readonly");
+    primary = a.o;
+    if (deploy_target_parse(a.host, &a.o.target, &err) < 0 ||
+        deploy_target_parse(a.primary, &primary.target, &err) < 0)
+        return cli_fail(&err);
+    if (deploy_node_add(&primary, &a.o, &err) < 0)
+        return cli_fail(&err);
+    if (!a.o.plan)
+        fprintf(stderr, "odoo-saas: %s is a node of %s's cluster\n", a.o.target.host,
+                primary.target.host);
+    return 0;
+}
