@@ -15,3 +15,12 @@ API_SOURCES = \
 odoo_saasd_SOURCES = api/main.c $(API_SOURCES)
 odoo_saasd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
 odoo_saasd_LDADD = $(AUTH_LIBS) $(MHD_LIBS)
+
+# Integration tests: odoo-saasd against odoo-saas-sim, driven with curl.
+EXTRA_DIST += tests/integration/api/lib-api.sh
+API_INTEGRATION = \
+	tests/integration/api/test_signup.sh \
+	tests/integration/api/test_tokens.sh \
+	tests/integration/api/test_bad_input.sh
+INTEGRATION_TESTS += $(API_INTEGRATION)
+dist_check_SCRIPTS += $(API_INTEGRATION)
