@@ -220,6 +220,8 @@ static void retry_later(struct sim_rt *r, int64_t now)
 }
 
 /* Try to place one pending pod; updates the store on success. */
+static const char *missing_claim(struct sim_nsview *v, json_object *pod);
+
 static void schedule_one(struct sim *s, struct sim_nsview *v, size_t idx, struct sim_rt *r, int64_t now)
 {
     struct sim_ctl *c = s->ctl;
@@ -228,9 +230,11 @@ static void schedule_one(struct sim *s, struct sim_nsview *v, size_t idx, struct
     struct os_error err = {0};
     char msg[1024];
 
-    if (r->retry_ms && now < r->retry_ms)
-        return;
     const char *claim = missing_claim(v, o->obj);
+    /* In back-off, unless it waited for a claim that now exists (the
+     * scheduler requeues a pod on PVC events). */
+    if (r->retry_ms && now < r->retry_ms && !(r->unsched && strstr(r->unsched, "persistentvolumeclaim") && !claim))
+        return;
     if (claim) {
         snprintf(msg, sizeof(msg), "0/%zu nodes are available: persistentvolumeclaim \"%s\" not found. "
                  "preemption: 0/%zu nodes are available: %zu Preemption is not helpful for scheduling.",

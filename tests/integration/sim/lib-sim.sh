@@ -1,7 +1,10 @@
 # lib-sim.sh - start and stop an odoo-saas-sim for one test script, and talk
 # to it with curl (sourced after tests/lib.sh, not run).
 #
-#   sim_start [ARGS...]   start on 127.0.0.1:0 with a kubeconfig in $OS_TMP;
+#   sim_start [ARGS...]   start on 127.0.0.1:0 with a kubeconfig in $OS_TMP,
+#                         as the API server alone (--no-controllers) unless
+#                         SIM_CONTROLLERS=1: the phase-1 tests check API
+#                         semantics that live controllers would disturb;
 #                         waits (bounded: 10 s) for the "listening on" line and
 #                         sets SIM_URL, SIM_TOKEN, SIM_CA, SIM_PID, KUBECONFIG.
 #                         The simulator is killed when the script exits.
@@ -28,7 +31,9 @@ sim_start() {
     [ -n "$OS_TMP" ] || os_tmpdir
     SIM_KC=$OS_TMP/kubeconfig
     rm -f "$OS_TMP/sim.out" "$OS_TMP/sim.err"   # a restart must not read the old ones
-    "$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --nodes 2 --seed 42 \
+    _ctl=--no-controllers
+    [ "${SIM_CONTROLLERS:-0}" = 1 ] && _ctl=
+    "$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --nodes 2 --seed 42 $_ctl \
         --kubeconfig-out "$SIM_KC" "$@" >"$OS_TMP/sim.out" 2>"$OS_TMP/sim.err" &
     SIM_PID=$!
     OS_CLEANUP_HOOK=sim_kill

@@ -7,7 +7,7 @@
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools
-sim_start --no-controllers   # API semantics: no controller writes status or pods
+sim_start
 
 A="Content-Type: application/apply-patch+yaml"
 D=/apis/apps/v1/namespaces/t-acme/deployments

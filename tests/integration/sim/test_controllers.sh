@@ -7,6 +7,7 @@
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools kubectl
+SIM_CONTROLLERS=1
 CLI=$OS_BUILDDIR/odoo-saas
 KC="kubectl --request-timeout=15s"
 

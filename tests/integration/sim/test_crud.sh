@@ -5,7 +5,7 @@
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools
-sim_start --no-controllers   # API semantics: no controller writes status or pods
+sim_start
 
 J="Content-Type: application/json"
 NS=/api/v1/namespaces

@@ -7,7 +7,7 @@
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools
-sim_start --ns-delete-delay-ms 1500 --no-controllers   # the exact remaining-content text
+sim_start --ns-delete-delay-ms 1500
 
 J="Content-Type: application/json"
 api POST /api/v1/namespaces -H "$J" -d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"t-acme"}}'
