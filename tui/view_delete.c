@@ -18,6 +18,8 @@
 
 #include "widgets.h"
 
+#define DELETE_BODY "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Foreground\"}"
+
 static void step(struct delete_form *f, const char *msg)
 {
     if (f->nsteps > 0 && !strcmp(f->steps[f->nsteps - 1], msg))
@@ -56,11 +58,13 @@ static void finish(struct app *a, enum form_state state, const char *detail)
     app_message(a, state == FORM_FAILED, "%s", f->outcome);
 }
 
-static void on_deleted(void *ud, struct json_object *obj, const struct os_error *err)
+/* The transport's callback: nothing allocated per call, so a cancel at
+ * exit leaks nothing. */
+static void on_deleted(void *ud, struct kube_response *resp)
 {
     struct app *a = ud;
+    const struct os_error *err = &resp->err;
 
-    (void)obj;
     a->del.call = NULL;
     if (err->code && !os_error_is(err, "NotFound") && !os_error_is(err, "Conflict"))
         finish(a, FORM_FAILED, err->message);
@@ -107,7 +111,8 @@ static int start(struct app *a)
 {
     const struct kube_resource *r = kube_resource_by_kind("v1", "Namespace");
     struct delete_form *f = &a->del;
-    struct json_object *ns = model_tenant_namespace(&a->model, f->id), *body;
+    struct json_object *ns = model_tenant_namespace(&a->model, f->id);
+    struct kube_call_spec spec;
     char name[80], path[256];
     struct os_error err;
 
@@ -125,10 +130,10 @@ static int start(struct app *a)
         finish(a, FORM_FAILED, err.message);
         return APP_HANDLED | APP_REDRAW;
     }
-    body = json_object_new_object();
-    json_object_object_add(body, "propagationPolicy", json_object_new_string("Foreground"));
-    f->call = kube_request_json_start(a->client, "DELETE", path, "application/json", body, on_deleted, a, &err);
-    json_object_put(body);
+    spec = (struct kube_call_spec){.method = "DELETE", .path = path, .content_type = "application/json",
+                                   .body = DELETE_BODY, .body_len = strlen(DELETE_BODY),
+                                   .on_done = on_deleted, .userdata = a};
+    f->call = kube_call_start(a->client, &spec, &err);
     if (!f->call)
         finish(a, FORM_FAILED, err.message);
     else

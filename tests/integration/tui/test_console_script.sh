@@ -25,7 +25,7 @@ for t in acme beta; do
 done
 
 # --- overview, nodes, tenants --------------------------------------------
-tui_run '<waitfor:Tenants     2><dump>2<waitfor:sim-node-2><dump>3<waitfor:beta><dump>'
+tui_run '<waitfor:connected><waitfor:Tenants     2><dump>2<waitfor:sim-node-2><dump>3<waitfor:beta><dump>'
 check_eq "exits 0" 0 "$TUI_RC"
 check_eq "three screens dumped plus the one at exit" 4 "$(grep -c '^=== dump' "$OS_TMP/dump.txt")"
 d1=$(tui_dump 1)
@@ -40,7 +40,7 @@ check_eq "overview: the screen is 24 lines" 24 "$(printf '%s\n' "$d1" | wc -l | 
 d2=$(tui_dump 2)
 check_contains "nodes: sim-node-1" "sim-node-1 Ready" "$d2"
 check_contains "nodes: sim-node-2" "sim-node-2 Ready" "$d2"
-check "nodes: meters with used/requested/allocatable" sh -c 'printf "%s\n" "$1" | grep -Eq "^sim-node-1 +Ready +\[[^]]* [0-9.]+m?/[0-9.]+m?/4\]"' - "$d2"
+check "nodes: meters with used/requested/allocatable" sh -c 'printf "%s\n" "$1" | grep -Eq "^sim-node-1 +Ready +\[[^]]* [-0-9.]+m?/[0-9.]+m?/4\]"' - "$d2"
 d3=$(tui_dump 3)
 check "tenants: acme with its phase and tier" sh -c 'printf "%s\n" "$1" | grep -Eq "^acme +(Ready|Provisioning|Degraded|Failed) +basic "' - "$d3"
 check_contains "tenants: beta" "beta" "$d3"
