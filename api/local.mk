@@ -21,6 +21,7 @@ EXTRA_DIST += tests/integration/api/lib-api.sh
 API_INTEGRATION = \
 	tests/integration/api/test_signup.sh \
 	tests/integration/api/test_tokens.sh \
-	tests/integration/api/test_bad_input.sh
+	tests/integration/api/test_bad_input.sh \
+	tests/integration/api/test_ops.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
