@@ -8,6 +8,10 @@
  * Prints "status N" or "signal NAME" (and with count, "stdout N stderr N"
  * byte counts instead of the output itself); exit 0 when the command ran
  * to an end, 1 with the error on stderr otherwise.
+ *
+ * Environment: DEPLOY_EXEC_TIMEOUT_MS bounds the command (60000),
+ * DEPLOY_EXEC_CONNECT_MS the connect (15000), DEPLOY_EXEC_PASSPHRASE is
+ * what the passphrase callback answers (unset: no passphrase to give).
  */
 #include "config.h"
 
@@ -34,6 +38,24 @@ static void on_output(void *ud, int stream, const char *data, size_t len)
         fwrite(data, 1, len, stream == 2 ? stderr : stdout);
 }
 
+static int env_passphrase(void *ud, const char *path, char *buf, size_t len)
+{
+    const char *p = getenv("DEPLOY_EXEC_PASSPHRASE");
+    (void)ud;
+    (void)path;
+
+    if (!p)
+        return -1;
+    snprintf(buf, len, "%s", p);
+    return 0;
+}
+
+static int env_int(const char *name, int def)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : def;
+}
+
 int main(int argc, char **argv)
 {
     struct ssh_conn_opts o = {0};
@@ -55,7 +77,8 @@ int main(int argc, char **argv)
     o.known_hosts = argv[5];
     o.policy = !strcmp(argv[6], "accept") ? SSH_HOSTKEY_ACCEPT_NEW : SSH_HOSTKEY_STRICT;
     o.no_agent = 1;
-    o.timeout_ms = 15000;
+    o.timeout_ms = env_int("DEPLOY_EXEC_CONNECT_MS", 15000);
+    o.passphrase = env_passphrase;
     counts.pass = !strcmp(argv[7], "pass");
     if (ssh_conn_open(&o, &c, &err) < 0) {
         fprintf(stderr, "deploy_exec: %s\n", err.message);
@@ -63,7 +86,7 @@ int main(int argc, char **argv)
     }
     if (c->host_key_added)
         printf("recorded %s\n", c->fingerprint);
-    rc = ssh_exec_run(c, argv[8], 60000, on_output, &counts, &status, sig, sizeof(sig), &err);
+    rc = ssh_exec_run(c, argv[8], env_int("DEPLOY_EXEC_TIMEOUT_MS", 60000), on_output, &counts, &status, sig, sizeof(sig), &err);
     ssh_conn_free(c);
     if (rc < 0) {
         fprintf(stderr, "deploy_exec: %s\n", err.message);

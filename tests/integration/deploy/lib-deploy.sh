@@ -67,7 +67,7 @@ StrictModes no
 UsePAM no
 Subsystem sftp internal-sftp
 MaxStartups 50
-LogLevel ERROR
+LogLevel VERBOSE
 EOF
     /usr/sbin/sshd -D -f "$T/sshd_config" -p "$SSH_PORT" -E "$T/sshd.log" &
     SSHD_PID=$!

@@ -20,6 +20,7 @@ check_contains "unknown host: its fingerprint is shown as OpenSSH prints it" "$H
 check_contains "unknown host: the message names the way out" "--accept-new-host-key" "$out"
 case "$out" in *refused\ by*) not_ok "no authentication before the host key is trusted" "$out" ;;
 *) ok "no authentication before the host key is trusted" ;; esac
+check_eq "sshd saw no key offered by the refusing client" 0 "$(grep -c -i 'publickey' "$T/sshd.log")"
 check "known_hosts untouched when refusing" test ! -e "$T/known_hosts"
 
 out=$(dexec accept pass 'echo hi' 2>&1); rc=$?
@@ -64,6 +65,14 @@ cat "$T/enckey.pub" >>"$T/authorized_keys"
 out=$(DEXEC_KEY=$T/enckey dexec strict pass 'echo hi' 2>&1 </dev/null); rc=$?
 check_eq "an encrypted key without a passphrase fails" 1 "$rc"
 check_contains "encrypted key: says why" "passphrase" "$out"
+out=$(DEPLOY_EXEC_PASSPHRASE=wrong DEXEC_KEY=$T/enckey dexec strict pass 'echo hi' 2>&1); rc=$?
+check_eq "a wrong passphrase fails" 1 "$rc"
+check_contains "wrong passphrase: says why" "wrong or missing passphrase" "$out"
+case "$out" in *wrong*pass*wrong*|*sekrit*) not_ok "the passphrase is not echoed" "$out" ;;
+*) ok "the passphrase is not echoed" ;; esac
+out=$(DEPLOY_EXEC_PASSPHRASE=sekrit-pass DEXEC_KEY=$T/enckey dexec strict pass 'echo hi' 2>&1)
+check_contains "the right passphrase unlocks the key" "status 0" "$out"
+grep -q sekrit "$T/sshd.log" && not_ok "no passphrase in the server log" || ok "no passphrase in the server log"
 
 # --- commands --------------------------------------------------------------
 out=$(dexec strict pass 'echo out; echo err >&2' 2>"$T/err")
@@ -78,7 +87,32 @@ out=$(timeout 60 "$OS_BUILDDIR/tests/integration/deploy/deploy_exec" 127.0.0.1 "
 check_contains "10 MB on stdout and stderr at once completes" "stdout 10000000 stderr 10000000" "$out"
 check_contains "... with status 0" "status 0" "$out"
 
+# --- deadlines ---------------------------------------------------------------
+start=$(date +%s)
+out=$(DEPLOY_EXEC_TIMEOUT_MS=1500 dexec strict pass 'sleep 20' 2>&1); rc=$?
+took=$(( $(date +%s) - start ))
+check_eq "a command past its deadline fails" 1 "$rc"
+check_contains "... saying it timed out" "timed out" "$out"
+[ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"
+# a server that accepts TCP but never speaks SSH
+SILENT_PORT=$(free_port)
+python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); c, _ = s.accept(); time.sleep(15)" &
+spid=$!
+sleep 0.3
+start=$(date +%s)
+out=$(DEPLOY_EXEC_CONNECT_MS=1500 "$OS_BUILDDIR/tests/integration/deploy/deploy_exec" 127.0.0.1 \
+    "$SILENT_PORT" "$SSH_USER" "$T/userkey" "$T/known_hosts" strict pass true 2>&1); rc=$?
+took=$(( $(date +%s) - start ))
+kill $spid 2>/dev/null; wait $spid 2>/dev/null
+check_eq "a silent server fails the connect" 1 "$rc"
+check_contains "... at the handshake, timed out" "timed out" "$out"
+[ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"
+
 # --- a connection killed under a running command ---------------------------
+: >"$T/killed.out"
 dexec strict pass 'echo started; sleep 20' >"$T/killed.out" 2>&1 &
 cpid=$!
 i=0; while [ $i -lt 100 ] && ! grep -q started "$T/killed.out"; do sleep 0.1; i=$((i + 1)); done

@@ -157,6 +157,20 @@ check_contains "... uploads again" "==> bundle: done" "$out"
 check_contains "... rebuilds odoo-saasd" "==> daemon: done" "$out"
 check_contains "... and leaves Traefik alone" "--- traefik: already done" "$out"
 
+# --- the engine steps from an event loop without waiting on a command ---------------
+rm -f "$T/state/ready"
+touch "$T/state/slow-ready"
+out=$("$OS_BUILDDIR/tests/integration/deploy/deploy_loop" 127.0.0.1 "$SSH_PORT" "$SSH_USER" \
+    "$T/userkey" "$T/known_hosts" "$REMOTE_ENV" "$T/remote/bundle" microk8s-ready 2>&1); rc=$?
+rm -f "$T/state/slow-ready"
+check_eq "the engine, polled from a loop, finishes the step" 0 "$rc"
+max=$(echo "$out" | sed -n 's/.* max_ms \([0-9]*\).*/\1/p')
+again=$(echo "$out" | sed -n 's/.* again \([0-9]*\).*/\1/p')
+[ "${max:-9999}" -lt 500 ] && ok "no engine step blocks on a 2 s command (longest ${max} ms)" ||
+    not_ok "no engine step blocks on a 2 s command" "$out"
+[ "${again:-0}" -ge 5 ] && ok "the loop got control back while it ran ($again times)" ||
+    not_ok "the loop got control back while it ran" "$out"
+
 # --- node add -----------------------------------------------------------------------
 : >"$T/state/log"
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
