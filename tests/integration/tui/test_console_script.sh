@@ -186,4 +186,18 @@ check_contains "2002 tenants: End reaches the last" "load2000" "$(tui_dump 2)"
 check_contains "2002 tenants: the filter finds one" "(1 of 2002)" "$(tui_dump 3)"
 check "2002 tenants: the whole script took under 30 s (took ${secs}s)" test "$secs" -lt 30
 
+# --- q with work in flight asks first (a slow cluster keeps the apply going) ---------------------
+sim_stop
+sim_start --latency-ms 150
+tui_run '<waitfor:connected>cslow<Tab><Tab><Tab>a@slow.com<Enter><Esc>q<dump>n<dump><waitfor:tenant slow created><dump>q'
+check_eq "in flight: exits 0" 0 "$TUI_RC"
+check_contains "in flight: q asks first" "Work in flight" "$(tui_dump 1)"
+check_contains "in flight: the dialog says what runs" "A tenant is being created." "$(tui_dump 1)"
+case "$(tui_dump 2)" in *"Work in flight"*) not_ok "in flight: n stays" "$(tui_dump 2)" ;; *) ok "in flight: n stays" ;; esac
+check_contains "in flight: the apply ends, reported in the status bar" "tenant slow created" "$(tui_dump 3)"
+check_eq "in flight: q then quits at once (four dumps, the last at exit)" 4 "$(grep -c '^=== dump' "$OS_TMP/dump.txt")"
+tui_run '<waitfor:connected>cslower<Tab><Tab><Tab>a@slow.com<Enter><Esc>q<dump>y'
+check_eq "in flight: y quits anyway, exit 0" 0 "$TUI_RC"
+check_contains "in flight: y came after the question" "Work in flight" "$(tui_dump 1)"
+
 sim_finish
