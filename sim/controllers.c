@@ -190,7 +190,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int nsset_has(const struct nsset *d, const char *ns)
 {
-    return bsearch(&ns, d->v, d->n, sizeof(*d->v), cmp_str) != NULL;
+    return d->n && bsearch(&ns, d->v, d->n, sizeof(*d->v), cmp_str) != NULL;
 }
 
 static void nsset_free(struct nsset *d)
@@ -227,7 +227,8 @@ static int collect_dirty(struct sim *s, struct nsset *d, int64_t now)
                 r->retry_ms = 0;
         }
     }
-    qsort(d->v, d->n, sizeof(*d->v), cmp_str);
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof(*d->v), cmp_str);
     return lost;
 }
 
@@ -342,7 +343,8 @@ static void run_pass(struct sim *s, const struct nsset *dirty, int full, int64_t
         if (o->ns[0] && (full || nsset_has(dirty, o->ns)))
             objs[n++] = o;
     }
-    qsort(objs, n, sizeof(*objs), cmp_ns);
+    if (n > 1)
+        qsort(objs, n, sizeof(*objs), cmp_ns);
     /* Namespaces are handled from a copy of their names: the objects
      * array holds pointers a pass may free (deleted pods are NULLed in the
      * view, never read from objs again). */

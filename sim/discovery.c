@@ -283,7 +283,7 @@ static void openapi_v2(struct sim_response *rs)
 int sim_discovery_handle(struct sim_request *rq, struct sim_response *rs)
 {
     const char *u = rq->url;
-    char group[128], version[64];
+    char group[128] = "", version[64] = "";   /* read by strlen even when sscanf fails */
 
     if (!strcmp(u, "/healthz") || !strcmp(u, "/livez") || !strcmp(u, "/readyz")) {
         text(rs, 200, "ok");

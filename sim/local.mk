@@ -28,9 +28,10 @@ odoo_saas_sim_SOURCES = \
 	sim/workloads.c \
 	sim/kubelet.c \
 	sim/events.c \
+	sim/metrics.c sim/metrics.h \
 	$(SIM_PHASE2_SRC)
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
-odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread
+odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread -lm
 
 # Integration tests: shell scripts driving a real simulator with curl and
 # kubectl.  tests/integration/sim/lib-sim.sh is their shared start/stop code.

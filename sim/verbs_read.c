@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "sim.h"
+#include "metrics.h"
 
 #define CONTINUE_EXPIRED "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
 
@@ -351,18 +352,9 @@ void sim_verb_list(struct sim_request *rq, struct sim_response *rs)
     free(pg.cont);
 }
 
-/* ---- metrics.k8s.io/v1beta1: static values derived from names and seed.
- * The builders return new trees the caller puts. ---- */
-
-static uint64_t name_hash(const struct sim *s, const char *a, const char *b)
-{
-    uint64_t h = 1469598103934665603ULL ^ s->opt.seed;
-    for (const char *p = a; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    for (const char *p = b; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    return h;
-}
+/* ---- metrics.k8s.io/v1beta1: figures from metrics.c (seeded, slowly
+ * varying, bounded by the limits; a node is its base plus its Running
+ * pods).  The builders return new trees the caller puts. ---- */
 
 static json_object *usage(uint64_t cpu_n, uint64_t mem_ki)
 {
@@ -406,10 +398,21 @@ static json_object *metrics_item(struct sim *s, const struct sim_object *o, int 
     json_object_object_add(m, "metadata", metrics_meta(o->obj, now));
     sim_json_set_str(m, "timestamp", stamp);
     sim_json_set_str(m, "window", pod ? "15.012s" : "20.041s");
-    uint64_t h = name_hash(s, o->ns, o->name);
+    int64_t at = sim_metrics_sample_ms(t);
     if (!pod) {
-        json_object_object_add(m, "usage", usage(150000000 + h % 700000000,
-                                                 1200000 + (h >> 20) % 3000000));
+        uint64_t cpu, mem;
+        sim_metrics_node_base(s, o->name, at, &cpu, &mem);
+        for (size_t i = 0; i < s->store.nobjs; i++) {
+            const struct sim_object *p = s->store.objs[i];
+            const char *node = p->res == o->res ? NULL : sim_json_str(p->obj, "spec.nodeName");
+            if (node && !strcmp(p->res->plural, "pods") && !strcmp(node, o->name) && sim_metrics_running(p->obj)) {
+                uint64_t pc, pm;
+                sim_metrics_pod(s, p->obj, at, &pc, &pm);
+                cpu += pc;
+                mem += pm;
+            }
+        }
+        json_object_object_add(m, "usage", usage(cpu, mem));
         return m;
     }
     json_object *cs = json_object_new_array();
@@ -417,10 +420,12 @@ static json_object *metrics_item(struct sim *s, const struct sim_object *o, int 
     size_t n = spec_cs && json_object_is_type(spec_cs, json_type_array) ? json_object_array_length(spec_cs) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_new_object();
-        const char *cname = sim_json_str(json_object_array_get_idx(spec_cs, i), "name");
-        uint64_t ch = name_hash(s, o->name, cname ? cname : "");
+        json_object *sc = json_object_array_get_idx(spec_cs, i);
+        const char *cname = sim_json_str(sc, "name");
+        uint64_t cpu, mem;
+        sim_metrics_container(s, o->obj, sc, at, &cpu, &mem);
         sim_json_set_str(c, "name", cname ? cname : "");
-        json_object_object_add(c, "usage", usage(1000000 + ch % 50000000, 8000 + (ch >> 24) % 200000));
+        json_object_object_add(c, "usage", usage(cpu, mem));
         json_object_array_add(cs, c);
     }
     json_object_object_add(m, "containers", cs);

@@ -71,6 +71,41 @@ check "Scheduled events" sh -c "printf '%s' '$(printf '%s' "$ev" | jq -r '[.item
 check "SuccessfulCreate events on the Deployment" sh -c \
     "printf '%s' '$(printf '%s' "$ev" | jq -r '.items[] | select(.reason=="SuccessfulCreate" and .involvedObject.kind=="Deployment") | .message')' | grep -q 'Created pod: odoo-'"
 
+# ---- metrics.k8s.io from the running pods ----
+out=$($KC top nodes 2>&1)
+check_contains "kubectl top nodes works" "CPU(cores)" "$out"
+out=$($KC top pods -A 2>&1)
+check "kubectl top pods -A lists the odoo pod" sh -c "printf '%s\n' \"\$1\" | grep -qE '^tenant-acme +odoo-'" _ "$out"
+opod=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.items[0].metadata.name}')
+api GET "/apis/metrics.k8s.io/v1beta1/namespaces/tenant-acme/pods/$opod"
+check_api "PodMetrics of a running pod" 200 .kind PodMetrics
+cpu=$(jqr '.containers[0].usage.cpu' | sed 's/n$//')
+mem=$(jqr '.containers[0].usage.memory' | sed 's/Ki$//')
+check "odoo cpu usage is within its 1-core limit ($cpu n)" test "$cpu" -gt 0 -a "$cpu" -le 1000000000
+check "odoo memory usage is within its 1536Mi limit ($mem Ki)" test "$mem" -gt 0 -a "$mem" -le 1572864
+api GET "/apis/metrics.k8s.io/v1beta1/namespaces/tenant-acme/pods/$opod"
+check_eq "the same figure within a scrape window" "$cpu" "$(jqr '.containers[0].usage.cpu' | sed 's/n$//')"
+node=$($KC get pod -n tenant-acme "$opod" -o jsonpath='{.spec.nodeName}')
+api GET "/apis/metrics.k8s.io/v1beta1/nodes/$node"
+ncpu=$(jqr '.usage.cpu' | sed 's/n$//')
+check "node usage includes its pods ($ncpu n > $cpu n)" test "$ncpu" -gt "$cpu"
+cat >"$OS_TMP/pending.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: nowhere, namespace: default}
+spec:
+  nodeSelector: {no-such-label: "x"}
+  containers: [{name: c, image: busybox}]
+YAML
+$KC apply -f "$OS_TMP/pending.yaml" >/dev/null 2>&1
+wait_for "a pod no node fits gets PodScheduled=False Unschedulable" 10 sh -c \
+    "$KC get pod -n default nowhere -o jsonpath='{.status.conditions[?(@.type==\"PodScheduled\")].reason}' | grep -q Unschedulable"
+check "and a FailedScheduling event" sh -c \
+    "$KC get events -n default -o json | jq -r '.items[] | select(.involvedObject.name==\"nowhere\") | .reason' | grep -q FailedScheduling"
+api GET /apis/metrics.k8s.io/v1beta1/namespaces/default/pods/nowhere
+check_api "PodMetrics of a pod not running: 404" 404 .message 'podmetrics.metrics.k8s.io "default/nowhere" not found'
+$KC delete pod -n default nowhere >/dev/null 2>&1
+
 # ---- scaling and garbage collection ----
 $KC scale deploy -n tenant-acme odoo --replicas=0 >/dev/null 2>&1
 wait_for "scale to 0 removes the odoo pod" 10 sh -c \
