@@ -13,6 +13,8 @@
 #include "widgets.h"
 
 #define LABEL_W 12
+/* The widest meter text: "used 1023.9Gi  requested 1023.9Gi (100%)  allocatable 1023.9Gi". */
+#define TEXT_RESERVE 64
 
 static void line(struct app *a, int y, const char *label, const char *value, enum theme_role role)
 {
@@ -35,10 +37,11 @@ static int draw_meter(struct app *a, int y, const char *label, int64_t used, int
     fmt(alloc, al, sizeof(al));
     layout_percent(req, alloc, pct, sizeof(pct));
     snprintf(text, sizeof(text), "used %s  requested %s (%s)  allocatable %s", u, r, pct, al);
-    text_w = 56;
+    text_w = layout_width(text);
     widget_text(a, y, 1, LABEL_W, THEME_LABEL, label, 0);
-    if (avail >= text_w + 22) {
-        meter_w = avail - text_w - 2 < 80 ? avail - text_w - 2 : 80;
+    if (avail >= TEXT_RESERVE + 22) {
+        /* the same width for every meter, whatever its numbers */
+        meter_w = avail - TEXT_RESERVE - 2 < 80 ? avail - TEXT_RESERVE - 2 : 80;
         widget_meter(a, y, 1 + LABEL_W, meter_w, used, req, alloc, NULL);
         widget_text(a, y, 1 + LABEL_W + meter_w + 2, text_w, THEME_VALUE, text, 0);
         return 1;
