@@ -12,9 +12,34 @@ API_SOURCES = \
 	api/handlers_tenants.c \
 	api/handlers_admin.c \
 	api/server.c api/server.h
-odoo_saasd_SOURCES = api/main.c $(API_SOURCES)
+# Everything but main(), as a library the unit tests link too.
+noinst_LIBRARIES += libodoosaasd.a
+libodoosaasd_a_SOURCES = $(API_SOURCES)
+libodoosaasd_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
+API_LIBS = libodoosaasd.a $(AUTH_LIBS) $(MHD_LIBS)
+odoo_saasd_SOURCES = api/main.c
 odoo_saasd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
-odoo_saasd_LDADD = $(AUTH_LIBS) $(MHD_LIBS)
+odoo_saasd_LDADD = $(API_LIBS)
+
+# Unit tests (cmocka) of the pure parts.
+API_UNIT_TESTS = tests/unit/api/test_routes tests/unit/api/test_json_util \
+	tests/unit/api/test_metrics tests/unit/api/test_api_config
+UNIT_TESTS += $(API_UNIT_TESTS)
+check_PROGRAMS += $(API_UNIT_TESTS)
+API_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MHD_CFLAGS)
+API_UNIT_LDADD = $(API_LIBS) $(CMOCKA_LIBS)
+tests_unit_api_test_routes_SOURCES = tests/unit/api/test_routes.c
+tests_unit_api_test_routes_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_routes_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_json_util_SOURCES = tests/unit/api/test_json_util.c
+tests_unit_api_test_json_util_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_json_util_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_metrics_SOURCES = tests/unit/api/test_metrics.c
+tests_unit_api_test_metrics_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_metrics_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_api_config_SOURCES = tests/unit/api/test_api_config.c
+tests_unit_api_test_api_config_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_api_config_LDADD = $(API_UNIT_LDADD)
 
 # Integration tests: odoo-saasd against odoo-saas-sim, driven with curl.
 EXTRA_DIST += tests/integration/api/lib-api.sh

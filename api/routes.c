@@ -62,6 +62,7 @@ const struct api_route *api_route_match(const char *method, const char *path, ch
     *other_method = 0;
     param[0] = '\0';
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        scratch[0] = '\0';
         if (!match(routes[i].pattern, path, scratch, sizeof(scratch) < param_len ? sizeof(scratch) : param_len))
             continue;
         if (!strcmp(routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
