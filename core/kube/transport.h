@@ -33,7 +33,7 @@ struct kube_client_opts {
     long retry_base_ms;       /* first backoff; 0: 250 ms */
     long retry_cap_ms;        /* longest single wait; 0: 8 s */
     long retry_budget_ms;     /* most waiting per call; 0: 30 s */
-    long max_host_connections;/* 0: 8 */
+    long max_host_connections;/* 0: 24 (HTTP/1.1 needs one per request in flight) */
     size_t max_body;          /* largest response body kept; 0: 64 MiB */
     FILE *trace;              /* a line per attempt: method path status ms */
     /* Warnings (insecure TLS, server Warning headers); NULL: stderr. */

@@ -50,6 +50,10 @@ int tenant_render(const struct tenant_spec *spec, const struct os_config *cfg,
                   const struct tenant_secrets *secrets, time_t created,
                   struct json_object **out, struct os_error *err);
 
+/* The address customers use: https://<subdomain>.<base_domain>, or
+ * https://<base_domain>/<subdomain> in path mode. */
+void tenant_url(const struct tenant_spec *spec, const struct os_config *cfg, char *buf, size_t len);
+
 /* The variables render uses, as a JSON object of NAME -> value (new). */
 int tenant_render_vars(const struct tenant_spec *spec, const struct os_config *cfg,
                        const struct tenant_secrets *secrets, time_t created,

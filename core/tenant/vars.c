@@ -133,6 +133,14 @@ static void put_secrets(struct json_object *v, const struct tenant_secrets *s)
     put_str(v, "ADMIN_PASSWORD", s ? s->admin_password : TENANT_PLACEHOLDER);
 }
 
+void tenant_url(const struct tenant_spec *spec, const struct os_config *cfg, char *buf, size_t len)
+{
+    if (cfg->ingress_mode == OS_INGRESS_PATH)
+        snprintf(buf, len, "https://%s/%s", cfg->base_domain, tenant_spec_subdomain(spec));
+    else
+        snprintf(buf, len, "https://%s.%s", tenant_spec_subdomain(spec), cfg->base_domain);
+}
+
 int tenant_render_vars(const struct tenant_spec *spec, const struct os_config *cfg,
                        const struct tenant_secrets *secrets, time_t created,
                        struct json_object **out, struct os_error *err)
@@ -159,13 +167,12 @@ int tenant_render_vars(const struct tenant_spec *spec, const struct os_config *c
         put_str(v, "HOST", cfg->base_domain);
         snprintf(buf, sizeof(buf), "/%s", sub);
         put_str(v, "PATH_PREFIX", buf);
-        snprintf(buf, sizeof(buf), "https://%s/%s", cfg->base_domain, sub);
     } else {
         snprintf(buf, sizeof(buf), "%s.%s", sub, cfg->base_domain);
         put_str(v, "HOST", buf);
         put_str(v, "PATH_PREFIX", "/");
-        snprintf(buf, sizeof(buf), "https://%s.%s", sub, cfg->base_domain);
     }
+    tenant_url(spec, cfg, buf, sizeof(buf));
     put_str(v, "URL", buf);
     /* Database names allow '-', but '_' keeps them plain identifiers. */
     snprintf(buf, sizeof(buf), "odoo_%s", spec->id);
