@@ -83,6 +83,17 @@ struct list_state *app_list(struct app *a)
     return &a->lists[app_view(a)->index];
 }
 
+void form_steps_add(struct form_steps *s, const char *msg)
+{
+    if (s->n > 0 && !strcmp(s->line[s->n - 1], msg))
+        return;
+    if (s->n == FORM_STEPS) {
+        memmove(s->line[0], s->line[1], sizeof(s->line[0]) * (FORM_STEPS - 1));
+        s->n--;
+    }
+    snprintf(s->line[s->n++], sizeof(s->line[0]), "%s", msg);
+}
+
 void app_list_clamp(struct list_state *ls, int n, int rows)
 {
     if (rows < 1)

@@ -61,14 +61,20 @@ struct list_state {
 
 enum form_state { FORM_EDIT, FORM_RUNNING, FORM_DONE, FORM_FAILED };
 
+/* What a running create or delete has done so far, newest last; the
+ * oldest lines make room when it is full. */
+struct form_steps {
+    char line[FORM_STEPS][160];
+    int n;
+};
+
 struct create_form {
     char field[FORM_FIELDS][128];   /* id, subdomain, (tier), admin email */
     int focus;
     int tier;                       /* index into cfg->tiers */
     char error[FORM_FIELDS][OS_ERROR_MSG_MAX];
     enum form_state state;
-    char steps[FORM_STEPS][160];
-    int nsteps;
+    struct form_steps steps;
     char outcome[OS_ERROR_MSG_MAX];
     struct tenant_apply *apply;
 };
@@ -77,8 +83,7 @@ struct delete_form {
     char id[48];
     char typed[64];
     enum form_state state;
-    char steps[FORM_STEPS][160];
-    int nsteps;
+    struct form_steps steps;
     char outcome[OS_ERROR_MSG_MAX];
     struct kube_call *call;
 };
@@ -131,6 +136,9 @@ int app_busy(const struct app *a);
 
 /* The list state of the view on top. */
 struct list_state *app_list(struct app *a);
+
+/* Add a step (a repeat of the last one is dropped). */
+void form_steps_add(struct form_steps *s, const char *msg);
 
 /* Keep ls's selection inside n rows and visible in rows lines. */
 void app_list_clamp(struct list_state *ls, int n, int rows);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "keymap.h"
+#include "layout.h"
 
 static const struct action_info actions[] = {
     [ACTION_NONE] = {"NONE", NULL, "", "", 0, 0, ""},
@@ -53,22 +54,6 @@ static const struct {
     {"End", KEYMAP_FN | KEY_END},
     {"lt", '<'},
 };
-
-/* Decode one UTF-8 character; bytes used (a stray byte counts as itself). */
-static int utf8_decode(const unsigned char *s, int *cp)
-{
-    int n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 1;
-    int v = n == 1 ? *s : *s & (0x7f >> n);
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            *cp = *s;
-            return 1;
-        }
-        v = v << 6 | (s[i] & 0x3f);
-    }
-    *cp = v;
-    return n;
-}
 
 /* Digits of s (n bytes) as a number, -1 when not all digits. */
 static int atoi_n(const char *s, size_t n)
@@ -114,7 +99,7 @@ int keymap_parse_key(const char *s, int *key)
     }
     if (!*s)
         return -1;
-    return utf8_decode((const unsigned char *)s, key);
+    return layout_utf8_decode(s, key);
 }
 
 char *keymap_key_name(int key, char *buf, size_t len)

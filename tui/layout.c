@@ -11,14 +11,39 @@
 
 #include "layout.h"
 
-/* Bytes of the UTF-8 sequence starting at s (1 for stray bytes). */
+int layout_utf8_decode(const char *str, int *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 1;
+    int v = n == 1 ? *s : *s & (0x7f >> n);
+
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = *s;
+            return 1;
+        }
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    *cp = v;
+    return n;
+}
+
 static int utf8_len(const unsigned char *s)
 {
-    int n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 1;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
+    int cp;
+    return layout_utf8_decode((const char *)s, &cp);
+}
+
+int layout_list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+
+    if (!n)
+        return 0;
+    for (const char *p = list; (p = strstr(p, item)); p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
             return 1;
-    return n;
+    return 0;
 }
 
 int layout_width(const char *s)

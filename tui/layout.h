@@ -15,6 +15,13 @@
 #include <stdint.h>
 #include <time.h>
 
+/* Decode one UTF-8 character at s into *cp; returns the bytes it takes
+ * (a stray or truncated byte counts as one character by itself). */
+int layout_utf8_decode(const char *s, int *cp);
+
+/* 1 when item is one of the comma-separated entries of list. */
+int layout_list_has(const char *list, const char *item);
+
 /* Columns s takes: code points, not bytes. */
 int layout_width(const char *s);
 

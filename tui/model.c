@@ -208,8 +208,7 @@ static void tenant_nodes(struct json_object *pods, char *buf, size_t len)
         size_t n = node ? strlen(node) : 0;
         if (!n)
             continue;
-        const char *hit = strstr(buf, node);
-        if (hit && (hit[n] == ',' || hit[n] == '\0') && (hit == buf || hit[-1] == ','))
+        if (layout_list_has(buf, node))
             continue;
         if (at + n + 2 >= len)
             break;

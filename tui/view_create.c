@@ -60,19 +60,10 @@ static void enter(struct app *a, const char *arg)
     validate(a);
 }
 
-static void step(struct create_form *f, const char *msg)
-{
-    if (f->nsteps == FORM_STEPS) {
-        memmove(f->steps[0], f->steps[1], sizeof(f->steps[0]) * (FORM_STEPS - 1));
-        f->nsteps--;
-    }
-    snprintf(f->steps[f->nsteps++], sizeof(f->steps[0]), "%s", msg);
-}
-
 static void on_progress(void *ud, const char *message)
 {
     struct app *a = ud;
-    step(&a->create, message);
+    form_steps_add(&a->create.steps, message);
     a->dirty = 1;
 }
 
@@ -123,8 +114,8 @@ static int submit(struct app *a)
         return APP_HANDLED | APP_REDRAW;
     }
     f->state = FORM_RUNNING;
-    f->nsteps = 0;
-    step(f, "started");
+    f->steps.n = 0;
+    form_steps_add(&f->steps, "started");
     return APP_HANDLED | APP_REDRAW;
 }
 
@@ -226,12 +217,9 @@ static void draw_progress(struct app *a, int y, int rows)
 {
     struct create_form *f = &a->create;
     const struct model_tenant *t = model_tenant(&a->model, f->field[F_ID]);
-    int first = f->nsteps > rows - 7 ? f->nsteps - (rows - 7) : 0;
     char buf[400];
 
-    for (int i = first; i < f->nsteps; i++)
-        widget_text(a, y++, 4, a->cols - 6, THEME_ROW, f->steps[i], 0);
-    y++;
+    y = widget_steps(a, y, rows - 7, &f->steps) + 1;
     if (f->state == FORM_RUNNING)
         widget_text(a, y++, 4, a->cols - 6, THEME_WARN, "applying...", 0);
     else

@@ -20,17 +20,6 @@
 
 #define DELETE_BODY "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Foreground\"}"
 
-static void step(struct delete_form *f, const char *msg)
-{
-    if (f->nsteps > 0 && !strcmp(f->steps[f->nsteps - 1], msg))
-        return;
-    if (f->nsteps == FORM_STEPS) {
-        memmove(f->steps[0], f->steps[1], sizeof(f->steps[0]) * (FORM_STEPS - 1));
-        f->nsteps--;
-    }
-    snprintf(f->steps[f->nsteps++], sizeof(f->steps[0]), "%s", msg);
-}
-
 static void enter(struct app *a, const char *arg)
 {
     if (a->del.state == FORM_RUNNING && (!arg || !strcmp(arg, a->del.id)))
@@ -54,7 +43,7 @@ static void finish(struct app *a, enum form_state state, const char *detail)
         snprintf(f->outcome, sizeof(f->outcome), "tenant %s is gone", f->id);
     else
         snprintf(f->outcome, sizeof(f->outcome), "deleting %s failed: %.400s", f->id, detail);
-    step(f, f->outcome);
+    form_steps_add(&f->steps, f->outcome);
     app_message(a, state == FORM_FAILED, "%s", f->outcome);
 }
 
@@ -69,7 +58,7 @@ static void on_deleted(void *ud, struct kube_response *resp)
     if (err->code && !os_error_is(err, "NotFound") && !os_error_is(err, "Conflict"))
         finish(a, FORM_FAILED, err->message);
     else
-        step(&a->del, "namespace deletion requested");
+        form_steps_add(&a->del.steps, "namespace deletion requested");
     a->dirty = 1;
 }
 
@@ -102,9 +91,9 @@ void view_delete_follow(struct app *a)
         return;
     }
     if (kube_object_str(ns, "metadata.deletionTimestamp"))
-        step(f, "namespace is terminating");
+        form_steps_add(&f->steps, "namespace is terminating");
     if ((why = holding(ns)))
-        step(f, why);
+        form_steps_add(&f->steps, why);
 }
 
 static int start(struct app *a)
@@ -122,7 +111,7 @@ static int start(struct app *a)
     }
     f->state = FORM_RUNNING;
     if (kube_object_str(ns, "metadata.deletionTimestamp")) {
-        step(f, "tenant is already being deleted");
+        form_steps_add(&f->steps, "tenant is already being deleted");
         return APP_HANDLED | APP_REDRAW;
     }
     snprintf(name, sizeof(name), TENANT_NS_PREFIX "%s", f->id);
@@ -137,7 +126,7 @@ static int start(struct app *a)
     if (!f->call)
         finish(a, FORM_FAILED, err.message);
     else
-        step(f, "asking the cluster to delete the namespace");
+        form_steps_add(&f->steps, "asking the cluster to delete the namespace");
     return APP_HANDLED | APP_REDRAW;
 }
 
@@ -184,7 +173,7 @@ static void draw(struct app *a, int top, int rows)
 {
     struct delete_form *f = &a->del;
     char buf[256];
-    int y = top + 2, first;
+    int y = top + 2;
 
     snprintf(buf, sizeof(buf), " Delete tenant %s", f->id);
     widget_text(a, top, 0, a->cols, THEME_ERROR, buf, 0);
@@ -202,10 +191,7 @@ static void draw(struct app *a, int top, int rows)
         widget_text(a, y, 2, a->cols - 4, THEME_DIM, "Enter: delete   Esc: cancel (nothing is deleted)", 0);
         return;
     }
-    first = f->nsteps > rows - 5 ? f->nsteps - (rows - 5) : 0;
-    for (int i = first; i < f->nsteps; i++)
-        widget_text(a, y++, 4, a->cols - 6, THEME_ROW, f->steps[i], 0);
-    y++;
+    y = widget_steps(a, y, rows - 5, &f->steps) + 1;
     if (f->state == FORM_RUNNING)
         widget_text(a, y, 4, a->cols - 6, THEME_WARN, "deleting...", 0);
     else

@@ -51,16 +51,6 @@ static int compare(const void *pa, const void *pb, void *ctx)
     return ls->reverse ? (d < 0) - (d > 0) : (d > 0) - (d < 0);
 }
 
-/* node appears as a whole item of the comma list nodes. */
-static int on_node(const char *nodes, const char *node)
-{
-    size_t n = strlen(node);
-    for (const char *p = nodes; (p = strstr(p, node)); p += n)
-        if ((p == nodes || p[-1] == ',') && (p[n] == ',' || !p[n]))
-            return 1;
-    return 0;
-}
-
 static int matches(const struct model_tenant *t, const char *f)
 {
     return !*f || strstr(t->st.id, f) || strstr(tenant_phase_name(t->st.phase), f) ||
@@ -79,7 +69,7 @@ static int *visible(struct app *a, int *n)
     if (!idx)
         return NULL;
     for (size_t i = 0; i < m->ntenants; i++)
-        if (matches(&m->tenants[i], f) && (!a->node[0] || on_node(m->tenants[i].nodes, a->node)))
+        if (matches(&m->tenants[i], f) && (!a->node[0] || layout_list_has(m->tenants[i].nodes, a->node)))
             idx[(*n)++] = (int)i;
     qsort_r(idx, (size_t)*n, sizeof(*idx), compare, a);
     return idx;

@@ -178,6 +178,15 @@ void widget_dialog(struct app *a, const char *title, const char *const *lines, i
         widget_text(a, y + 1 + i, x + 2, w - 4, THEME_DIALOG, lines[i], 0);
 }
 
+int widget_steps(struct app *a, int y, int rows, const struct form_steps *s)
+{
+    int first = s->n > rows ? s->n - rows : 0;
+
+    for (int i = first; i < s->n; i++)
+        widget_text(a, y++, 4, a->cols - 6, THEME_ROW, s->line[i], 0);
+    return y;
+}
+
 enum theme_role widget_phase_role(enum tenant_phase phase)
 {
     switch (phase) {

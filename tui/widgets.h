@@ -39,6 +39,10 @@ void widget_status(struct app *a);
 /* A boxed dialog of n lines centred on the screen. */
 void widget_dialog(struct app *a, const char *title, const char *const *lines, int n);
 
+/* The last lines of a step list that fit in rows lines from y; returns
+ * the line after the last one drawn. */
+int widget_steps(struct app *a, int y, int rows, const struct form_steps *s);
+
 /* The role a tenant phase is shown in. */
 enum theme_role widget_phase_role(enum tenant_phase phase);
 

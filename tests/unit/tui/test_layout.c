@@ -144,6 +144,24 @@ static void test_time(void **state)
     assert_string_equal(layout_until(100 + 14 * 86400, 100, buf, sizeof(buf)), "in 14d");
 }
 
+static void test_utf8_and_lists(void **state)
+{
+    int cp;
+    (void)state;
+    assert_int_equal(layout_utf8_decode("a", &cp), 1);
+    assert_int_equal(cp, 'a');
+    assert_int_equal(layout_utf8_decode("\xe2\x96\x88", &cp), 3);
+    assert_int_equal(cp, 0x2588);
+    assert_int_equal(layout_utf8_decode("\xe2\x96", &cp), 1);     /* truncated: one stray byte */
+    assert_int_equal(cp, 0xe2);
+    assert_true(layout_list_has("sim-node-1,sim-node-2", "sim-node-2"));
+    assert_true(layout_list_has("sim-node-1", "sim-node-1"));
+    assert_false(layout_list_has("sim-node-10,sim-node-2", "sim-node-1"));
+    assert_false(layout_list_has("xsim-node-1", "sim-node-1"));
+    assert_false(layout_list_has("", "a"));
+    assert_false(layout_list_has("a", ""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_percent),
         cmocka_unit_test(test_meter),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_utf8_and_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
