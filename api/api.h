@@ -42,6 +42,7 @@ struct api_config {
     char **cors_origins;        /* NULL-terminated */
     int threads, max_connections, per_ip_connections, timeout_s;
     size_t connection_memory;
+    int trust_forwarded_for;    /* behind a proxy: the client is the last X-Forwarded-For entry */
     /* token buckets: burst and seconds per token */
     double register_burst, register_every_s;
     double login_ip_burst, login_ip_every_s;

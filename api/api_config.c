@@ -13,7 +13,9 @@
  *   tenants_per_account: 3
  *   cors_origins: []                   exact origins, or "*"
  *   server: {threads: 4, max_connections: 256, per_ip_connections: 32,
- *            timeout_seconds: 30, connection_memory_kib: 64}
+ *            timeout_seconds: 30, connection_memory_kib: 64,
+ *            trust_forwarded_for: false}   true behind Traefik: the client
+ *                                          is the last X-Forwarded-For entry
  *   rate_limits:                       burst, then one token per N seconds
  *     register: {burst: 10, per_seconds: 60}       per client IP
  *     login_ip: {burst: 30, per_seconds: 2}        per client IP
@@ -37,7 +39,7 @@
 
 #define FILE_MAX (1024 * 1024)
 
-enum type { T_STR, T_INT, T_NUM, T_KIB };
+enum type { T_STR, T_INT, T_NUM, T_KIB, T_BOOL };
 
 static const struct field {
     const char *key;
@@ -56,6 +58,7 @@ static const struct field {
     {"server.max_connections", T_INT, offsetof(struct api_config, max_connections), 1, 100000},
     {"server.per_ip_connections", T_INT, offsetof(struct api_config, per_ip_connections), 1, 100000},
     {"server.timeout_seconds", T_INT, offsetof(struct api_config, timeout_s), 1, 3600},
+    {"server.trust_forwarded_for", T_BOOL, offsetof(struct api_config, trust_forwarded_for), 0, 0},
     {"server.connection_memory_kib", T_KIB, offsetof(struct api_config, connection_memory), 16, 4096},
     {"rate_limits.register.burst", T_NUM, offsetof(struct api_config, register_burst), 1, 1e6},
     {"rate_limits.register.per_seconds", T_NUM, offsetof(struct api_config, register_every_s), 0.001, 86400},
@@ -124,6 +127,12 @@ static int set_field(struct api_config *c, const struct field *f, struct json_ob
             return os_error_set(err, OS_ERR_INVALID, "config: api.%s must be a non-empty string", f->key);
         free(*(char **)p);
         *(char **)p = strdup(json_object_get_string(v));
+        return 0;
+    }
+    if (f->type == T_BOOL) {
+        if (!json_object_is_type(v, json_type_boolean))
+            return os_error_set(err, OS_ERR_INVALID, "config: api.%s must be true or false", f->key);
+        *(int *)p = json_object_get_boolean(v);
         return 0;
     }
     if (!json_object_is_type(v, json_type_int) && !(f->type == T_NUM && json_object_is_type(v, json_type_double)))

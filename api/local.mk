@@ -47,6 +47,15 @@ API_INTEGRATION = \
 	tests/integration/api/test_signup.sh \
 	tests/integration/api/test_tokens.sh \
 	tests/integration/api/test_bad_input.sh \
-	tests/integration/api/test_ops.sh
+	tests/integration/api/test_ops.sh \
+	tests/integration/api/test_manifests.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
+
+# A test helper: YAML manifests to JSON for the schema validator.
+check_PROGRAMS += tests/integration/api/yaml2json
+tests_integration_api_yaml2json_SOURCES = tests/integration/api/yaml2json.c
+tests_integration_api_yaml2json_LDADD = $(CORE_LIBS)
+EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
+	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
+	kubernetes/odoo-saasd/40-ingressroute.yaml

@@ -236,8 +236,9 @@ static struct creating *creating_find(struct api_model *m, const char *id)
 
 static void fill_from_ns(struct api_tenant *t, struct group *g)
 {
-    struct tenant_objects o = {g->ns, g->arr[K_PODS], g->arr[K_DEPLOYMENTS],
-                               g->arr[K_STATEFULSETS], g->arr[K_JOBS], NULL};
+    struct tenant_objects o = {.ns = g->ns, .pods = g->arr[K_PODS],
+                               .deployments = g->arr[K_DEPLOYMENTS],
+                               .statefulsets = g->arr[K_STATEFULSETS], .jobs = g->arr[K_JOBS]};
 
     tenant_status_compute(&o, &t->st);
     snprintf(t->subdomain, sizeof(t->subdomain), "%s",

@@ -61,6 +61,30 @@ static const char *header(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+/* Behind a trusted proxy: the last X-Forwarded-For entry (the address the
+ * proxy saw) when it is an IP address; else the peer stays. */
+static void forwarded_ip(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const char *xff = header(c, "X-Forwarded-For"), *last;
+    unsigned char scratch[sizeof(struct in6_addr)];
+    char ip[64];
+    size_t n;
+
+    if (!xff)
+        return;
+    last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ')
+        last++;
+    n = strcspn(last, " ");
+    if (n == 0 || n >= sizeof(ip))
+        return;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    if (inet_pton(AF_INET, ip, scratch) == 1 || inet_pton(AF_INET6, ip, scratch) == 1)
+        snprintf(buf, len, "%s", ip);
+}
+
 /* The Origin when the config allows it, else NULL. */
 static const char *allowed_origin(struct api *api, struct MHD_Connection *c)
 {
@@ -161,6 +185,8 @@ static enum MHD_Result dispatch(struct api *api, struct MHD_Connection *c, struc
         return other ? send_error(api, c, x, 405, "method_not_allowed", "this method is not allowed here")
                      : send_error(api, c, x, 404, "not_found", "no such endpoint");
     client_ip(c, ip, sizeof(ip));
+    if (api->cfg->trust_forwarded_for)
+        forwarded_ip(c, ip, sizeof(ip));
     r.ip = ip;
     r.content_type = header(c, "Content-Type");
     r.authorization = header(c, "Authorization");

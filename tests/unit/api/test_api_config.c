@@ -59,7 +59,7 @@ static void test_file(void **state)
                                "  tenants_per_account: 7\n"
                                "  cors_origins: [https://a.test, https://b.test]\n"
                                "  tokens: {ttl_seconds: 600, issuer: me}\n"
-                               "  server: {threads: 2, connection_memory_kib: 32}\n"
+                               "  server: {threads: 2, connection_memory_kib: 32, trust_forwarded_for: true}\n"
                                "  rate_limits: {login_account: {burst: 2, per_seconds: 0.5}}\n",
                                &ac, &oc, &err), 0);
     assert_string_equal(oc->base_domain, "shop.test");
@@ -70,6 +70,7 @@ static void test_file(void **state)
     assert_string_equal(ac.issuer, "me");
     assert_int_equal(ac.threads, 2);
     assert_int_equal(ac.connection_memory, 32 * 1024);
+    assert_int_equal(ac.trust_forwarded_for, 1);
     assert_true(ac.login_account_every_s == 0.5);
     assert_string_equal(ac.database, "/data/accounts.db");
     api_config_free(&ac);
@@ -97,6 +98,7 @@ static void test_refused(void **state)
     refuse("api: {tenants_per_account: \"3\"}\n", "api.tenants_per_account");
     refuse("api: {cors_origins: https://a.test}\n", "api.cors_origins");
     refuse("api: {server: 4}\n", "api.server");
+    refuse("api: {server: {trust_forwarded_for: 1}}\n", "api.server.trust_forwarded_for");
     refuse("api: {accounts: {backend: supabase}}\n", "supabase");
     refuse("api: [1]\n", "api");
     refuse("base_domainn: x\n", "base_domainn");
