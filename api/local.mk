@@ -59,3 +59,4 @@ tests_integration_api_yaml2json_LDADD = $(CORE_LIBS)
 EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
 	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
 	kubernetes/odoo-saasd/40-ingressroute.yaml
+EXTRA_DIST += docs/api.md docs/odoo-saasd.service
