@@ -152,21 +152,17 @@ void model_free(struct model *m)
 
 /* ---- metrics ------------------------------------------------------------- */
 
-/* The transport's own callback (not kube_request_json_start's): nothing is
- * allocated for the call, so cancelling it at exit leaks nothing. */
-static void metrics_done(void *ud, struct kube_response *resp)
+static void metrics_done(void *ud, struct json_object *obj, const struct os_error *err)
 {
     struct model *m = ud;
-    struct json_object *obj = NULL;
-    struct os_error err;
 
     m->metrics_call = NULL;
-    if (resp->err.code == 0 && (obj = kube_response_json(resp, &err))) {
+    if (err->code == 0 && obj) {
         json_object_put(m->metrics);
-        m->metrics = obj;
+        m->metrics = json_object_get(obj);
         m->metrics_missing = 0;
         m->changed = 1;
-    } else if (resp->status == 404) {
+    } else if (err->http_status == 404) {
         m->metrics_missing = 1;
     }
     set_due(&m->metrics_due, m->metrics_missing ? METRICS_MISSING_INTERVAL_MS : m->metrics_interval_ms);
@@ -174,13 +170,12 @@ static void metrics_done(void *ud, struct kube_response *resp)
 
 static void metrics_poll(struct model *m)
 {
-    struct kube_call_spec spec = {.method = "GET", .path = METRICS_PATH, .on_done = metrics_done,
-                                  .userdata = m};
     struct os_error err;
 
     if (!m->client || m->metrics_call || ms_since(&m->metrics_due) < 0)
         return;
-    m->metrics_call = kube_call_start(m->client, &spec, &err);
+    m->metrics_call = kube_request_json_start(m->client, "GET", METRICS_PATH, NULL, NULL,
+                                              metrics_done, m, &err);
     if (!m->metrics_call)
         set_due(&m->metrics_due, m->metrics_interval_ms);
 }
@@ -208,7 +203,8 @@ static void tenant_nodes(struct json_object *pods, char *buf, size_t len)
         size_t n = node ? strlen(node) : 0;
         if (!n)
             continue;
-        if (layout_list_has(buf, node))
+        const char *hit = strstr(buf, node);
+        if (hit && (hit[n] == ',' || hit[n] == '\0') && (hit == buf || hit[-1] == ','))
             continue;
         if (at + n + 2 >= len)
             break;
@@ -254,8 +250,10 @@ static void derive_tenants(struct model *m)
     group_objects(m, index, g);
     for (i = 0; i < n; i++) {
         struct model_tenant *t = &m->tenants[i];
-        struct tenant_objects o = {g[i].ns, g[i].arr[MODEL_PODS], g[i].arr[MODEL_DEPLOYMENTS],
-                                   g[i].arr[MODEL_STATEFULSETS], g[i].arr[MODEL_JOBS], NULL};
+        struct tenant_objects o = {.ns = g[i].ns, .pods = g[i].arr[MODEL_PODS],
+                                   .deployments = g[i].arr[MODEL_DEPLOYMENTS],
+                                   .statefulsets = g[i].arr[MODEL_STATEFULSETS],
+                                   .jobs = g[i].arr[MODEL_JOBS]};
         tenant_status_compute(&o, &t->st);
         tenant_nodes(o.pods, t->nodes, sizeof(t->nodes));
         t->created = layout_parse_time(kube_object_str(g[i].ns, "metadata.creationTimestamp"));

@@ -127,7 +127,16 @@ static int pod_stuck(struct json_object *pod, struct tenant_status *st)
     return 0;
 }
 
-static int pod_unschedulable(struct json_object *pod, struct tenant_status *st)
+static time_t rfc3339(const char *s)
+{
+    struct tm tm = {0};
+    return s && strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) ? timegm(&tm) : 0;
+}
+
+/* An Unschedulable pod: its message in st->reason, and how long it has been
+ * so in *since_s (0 when the condition carries no time). */
+static int pod_unschedulable(struct json_object *pod, struct tenant_status *st, time_t now,
+                             long *since_s)
 {
     struct json_object *conds;
     struct json_object *status;
@@ -138,6 +147,8 @@ static int pod_unschedulable(struct json_object *pod, struct tenant_status *st)
     for (size_t i = 0; i < count(conds); i++) {
         const char *reason = kube_object_str(at(conds, i), "reason");
         if (reason && !strcmp(reason, "Unschedulable")) {
+            time_t t = rfc3339(kube_object_str(at(conds, i), "lastTransitionTime"));
+            *since_s = t ? (long)(now - t) : 0;
             snprintf(st->reason, sizeof(st->reason), "pod %s cannot be scheduled: %s",
                      kube_object_name(pod), kube_object_str(at(conds, i), "message") ?: "");
             return 1;
@@ -196,19 +207,31 @@ static int is_true(const char *v)
     return v && !strcmp(v, "true");
 }
 
+/* 1 Degraded, 0 fine, -1 waiting for the scheduler (still provisioning). */
 static int degraded(const struct tenant_objects *o, struct tenant_status *st)
 {
-    for (size_t i = 0; i < count(o->pods); i++)
-        if (pod_stuck(at(o->pods, i), st) || pod_unschedulable(at(o->pods, i), st))
+    time_t now = o->now ? o->now : time(NULL);
+    int waiting = 0;
+
+    for (size_t i = 0; i < count(o->pods); i++) {
+        long since = 0;
+        if (pod_stuck(at(o->pods, i), st))
             return 1;
-    return 0;
+        if (pod_unschedulable(at(o->pods, i), st, now, &since)) {
+            if (since >= TENANT_UNSCHEDULABLE_GRACE_S)
+                return 1;
+            waiting = 1;
+        }
+    }
+    return waiting ? -1 : 0;
 }
 
 static void provisioning(struct tenant_status *st, const char *step, const char *reason)
 {
     st->phase = TENANT_PROVISIONING;
     copy(st->step, sizeof(st->step), step);
-    copy(st->reason, sizeof(st->reason), reason);
+    if (reason)
+        copy(st->reason, sizeof(st->reason), reason);
 }
 
 void tenant_status_compute(const struct tenant_objects *o, struct tenant_status *st)
@@ -236,10 +259,13 @@ void tenant_status_compute(const struct tenant_objects *o, struct tenant_status 
                  kube_object_str(condition(job, "Failed"), "message") ?: "the job gave up");
         return;
     }
-    if (degraded(o, st) || (!odoo_up && quota_refused(o->events, st))) {
+    int bad = degraded(o, st);
+    if (bad > 0 || (!odoo_up && quota_refused(o->events, st))) {
         st->phase = TENANT_DEGRADED;
         return;
     }
+    if (bad < 0)
+        return provisioning(st, "scheduling", NULL);   /* keeps the scheduler's message */
     if (!is_true(kube_object_annotation(o->ns, TENANT_ANN_PROVISIONED)))
         return provisioning(st, "applying", "objects are being created");
     if (!sts || num(sts, "status", "readyReplicas") < 1)
@@ -377,8 +403,10 @@ int tenant_status_get(struct kube_client *c, const char *id, struct tenant_statu
     if (rc == 0 && strcmp(kube_object_label(l.ns, "app.kubernetes.io/managed-by") ?: "", "odoo-saas"))
         rc = os_error_set(err, OS_ERR_INVALID, "namespace %s exists but is not managed by odoo-saas", ns);
     if (rc == 0) {
-        o = (struct tenant_objects){l.ns, items(l.pods), items(l.deployments),
-                                    items(l.statefulsets), items(l.jobs), items(l.events)};
+        o = (struct tenant_objects){.ns = l.ns, .pods = items(l.pods),
+                                    .deployments = items(l.deployments),
+                                    .statefulsets = items(l.statefulsets), .jobs = items(l.jobs),
+                                    .events = items(l.events)};
         tenant_status_compute(&o, st);
     }
     lists_free(&l);
@@ -418,9 +446,10 @@ int tenant_status_list(struct kube_client *c, struct tenant_status **out, size_t
         rc = os_error_set(err, OS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < count(nss); i++) {
         const char *name = kube_object_name(at(nss, i)) ?: "";
-        struct tenant_objects o = {at(nss, i), in_ns(l.pods, name), in_ns(l.deployments, name),
-                                   in_ns(l.statefulsets, name), in_ns(l.jobs, name),
-                                   in_ns(l.events, name)};
+        struct tenant_objects o = {.ns = at(nss, i), .pods = in_ns(l.pods, name),
+                                   .deployments = in_ns(l.deployments, name),
+                                   .statefulsets = in_ns(l.statefulsets, name),
+                                   .jobs = in_ns(l.jobs, name), .events = in_ns(l.events, name)};
         tenant_status_compute(&o, &(*out)[(*n)++]);
         json_object_put(o.pods);
         json_object_put(o.deployments);

@@ -11,6 +11,7 @@
 #define TENANT_STATUS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -49,7 +50,13 @@ struct tenant_status {
 struct tenant_objects {
     struct json_object *ns;
     struct json_object *pods, *deployments, *statefulsets, *jobs, *events;
+    time_t now;               /* for "how long has it been stuck"; 0: time(NULL) */
 };
+
+/* A pod that cannot be scheduled for this long makes the tenant Degraded;
+ * before that it is still Provisioning (objects applied at once land in any
+ * order, and the scheduler retries). */
+#define TENANT_UNSCHEDULABLE_GRACE_S 120
 
 void tenant_status_compute(const struct tenant_objects *objs, struct tenant_status *st);
 
