@@ -423,7 +423,7 @@ static int interactive(struct app *a)
 {
     time_t last = 0;
 
-    while (!a->quit) {
+    while (!a->quit && !(a->stop && *a->stop)) {
         app_draw(a);
         pump(a, LOOP_MS, fileno(stdin));
         read_keys(a);

@@ -11,6 +11,7 @@
 #ifndef TUI_APP_H
 #define TUI_APP_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -115,6 +116,7 @@ struct app {
     int message_error;
     int confirm_quit;
     int dirty, quit;
+    volatile sig_atomic_t *stop;    /* set by a signal: leave the loop */
     int cursor_y, cursor_x;         /* where a form wants the cursor, or -1 */
 
     const char *dump_path;          /* scripted mode */

@@ -12,6 +12,7 @@
 #define NCURSES_WIDECHAR 1
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <ncurses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,14 +68,16 @@ static void terminal_close(struct terminal *t)
         fclose(t->in);
 }
 
-/* The theme, and a message when it could not be used as asked. */
+/* The theme, and a message when it could not be used as asked.  Without
+ * colour (NO_COLOR, or a terminal that has none) the default is the
+ * monochrome theme.  After terminal_open(): has_colors() needs it. */
 static void load_theme(struct app *a, const char *name)
 {
     static const char *const dirs[] = {OS_DATADIR "/themes", OS_THEMES_SRCDIR, NULL};
     const char *nc = getenv("NO_COLOR");
     struct os_error err;
 
-    a->colour = !(nc && *nc);
+    a->colour = !(nc && *nc) && has_colors();
     if (!name)
         name = a->colour ? "default" : "monochrome";
     if (theme_load(name, dirs, &a->theme, &err) < 0 && (a->colour || strcmp(name, "monochrome")))
@@ -107,6 +110,27 @@ static void connect_cluster(struct app *a)
         app_message(a, 1, "%s", err.message);
 }
 
+/* SIGINT, SIGTERM and SIGHUP end the loop like :q (without asking), so
+ * the terminal is restored and main() stops a --demo simulator. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void stop_on_signals(struct app *a)
+{
+    struct sigaction sa = {0};
+
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    a->stop = &stop_signal;
+}
+
 static void stop_work(struct app *a)
 {
     if (a->create.apply)
@@ -134,13 +158,14 @@ int console_run(struct cli *cli, const char *theme)
     a->dump_path = getenv("ODOO_SAAS_DUMP");
     model_start(&a->model, NULL, &err);
     load_config(a);
-    load_theme(a, theme);
     connect_cluster(a);
     keymap_init(&a->keymap, a->readonly);
     if (terminal_open(&term, script != NULL, &err) < 0) {
         fprintf(stderr, "odoo-saas: %s\n", err.message);
         rc = 1;
     } else {
+        stop_on_signals(a);
+        load_theme(a, theme);
         theme_apply(&a->theme, a->colour);
         getmaxyx(stdscr, a->rows, a->cols);
         app_switch(a, &view_overview, NULL);

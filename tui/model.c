@@ -152,17 +152,21 @@ void model_free(struct model *m)
 
 /* ---- metrics ------------------------------------------------------------- */
 
-static void metrics_done(void *ud, struct json_object *obj, const struct os_error *err)
+/* The transport's own callback (not kube_request_json_start's): nothing is
+ * allocated for the call, so cancelling it at exit leaks nothing. */
+static void metrics_done(void *ud, struct kube_response *resp)
 {
     struct model *m = ud;
+    struct json_object *obj = NULL;
+    struct os_error err;
 
     m->metrics_call = NULL;
-    if (err->code == 0 && obj) {
+    if (resp->err.code == 0 && (obj = kube_response_json(resp, &err))) {
         json_object_put(m->metrics);
-        m->metrics = json_object_get(obj);
+        m->metrics = obj;
         m->metrics_missing = 0;
         m->changed = 1;
-    } else if (err->http_status == 404) {
+    } else if (resp->status == 404) {
         m->metrics_missing = 1;
     }
     set_due(&m->metrics_due, m->metrics_missing ? METRICS_MISSING_INTERVAL_MS : m->metrics_interval_ms);
@@ -170,12 +174,13 @@ static void metrics_done(void *ud, struct json_object *obj, const struct os_erro
 
 static void metrics_poll(struct model *m)
 {
+    struct kube_call_spec spec = {.method = "GET", .path = METRICS_PATH, .on_done = metrics_done,
+                                  .userdata = m};
     struct os_error err;
 
     if (!m->client || m->metrics_call || ms_since(&m->metrics_due) < 0)
         return;
-    m->metrics_call = kube_request_json_start(m->client, "GET", METRICS_PATH, NULL, NULL,
-                                              metrics_done, m, &err);
+    m->metrics_call = kube_call_start(m->client, &spec, &err);
     if (!m->metrics_call)
         set_due(&m->metrics_due, m->metrics_interval_ms);
 }
@@ -203,8 +208,7 @@ static void tenant_nodes(struct json_object *pods, char *buf, size_t len)
         size_t n = node ? strlen(node) : 0;
         if (!n)
             continue;
-        const char *hit = strstr(buf, node);
-        if (hit && (hit[n] == ',' || hit[n] == '\0') && (hit == buf || hit[-1] == ','))
+        if (layout_list_has(buf, node))
             continue;
         if (at + n + 2 >= len)
             break;

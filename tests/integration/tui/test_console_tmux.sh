@@ -115,9 +115,12 @@ tmux_start demo "$OS" --demo
 wait_for demo "connected" "--demo opens the console on a private simulator"
 keys demo 2
 wait_for demo "sim-node-2" "--demo: nodes show"
-keys demo q
-if tmux_gone demo; then ok "--demo: q quits"; else not_ok "--demo: q quits"; fi
-check_eq "--demo: exits 0" 0 "$(cat "$OS_TMP/demo.exit" 2>/dev/null)"
+keys demo C-c
+if tmux_gone demo; then ok "--demo: Ctrl-C leaves the console"; else not_ok "--demo: Ctrl-C leaves the console"; fi
+check_eq "--demo: exits 0 (main stops the simulator)" 0 "$(cat "$OS_TMP/demo.exit" 2>/dev/null)"
+tmux_screen demo
+case "$TMUX_SCREEN" in *"odoo-saas  1 Overview"*) not_ok "--demo: the terminal is restored" "$TMUX_SCREEN" ;;
+*) ok "--demo: the terminal is restored" ;; esac
 
 tmux_kill_all
 sim_finish
