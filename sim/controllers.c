@@ -148,6 +148,10 @@ int sim_ctl_set_status(struct sim *s, struct sim_object *o, json_object *st)
         json_object_put(st);
         return 0;
     }
+    if (s->ctl->seeding) {     /* nothing can hold the tree yet: in place */
+        json_object_object_add(o->obj, "status", st);
+        return 1;
+    }
     json_object *n = sim_ctl_copy(o->obj);
     if (!n) {
         json_object_put(st);

@@ -69,6 +69,12 @@ struct sim_ctl {
      * of a pass (owned; freed by sim_kubelet_pass_end()). */
     json_object *snap_nodes, *snap_pods, *snap_ns;
     json_object *node_ips;     /* node name -> InternalIP, rebuilt each pass */
+    /* Seeding (--seed-tenants): pods are placed on the least-used node
+     * with room, bound an hour ago, and no events are written. */
+    int seeding;
+    char **seed_nodes;         /* schedulable node names (owned) */
+    int64_t *seed_pods, *seed_cap;
+    size_t nseed_nodes;
     const struct kube_resource *r_pod, *r_pvc, *r_deploy, *r_sts, *r_job, *r_quota,
         *r_limits, *r_event, *r_node, *r_ns, *r_sc, *r_svc, *r_secret, *r_cm;
 };
@@ -105,6 +111,10 @@ int64_t sim_kubelet_pass(struct sim *s, struct sim_nsview *v, int64_t now);
 void sim_pvc_bind_immediate(struct sim *s, struct sim_nsview *v);
 /* Free the scheduler snapshot built by a pass (lock held). */
 void sim_kubelet_pass_end(struct sim *s);
+
+/* ---- seed_tenants.c ---- */
+/* The node for the next seeded pod (borrowed), or NULL when all are full. */
+const char *sim_seed_place(struct sim_ctl *c);
 
 /* ---- workloads.c ---- */
 /* Deployments, StatefulSets and Jobs of v: create/delete their pods (and

@@ -33,7 +33,7 @@ void sim_event_record(struct sim *s, struct sim_nsview *v, json_object *inv, con
     const char *name = sim_json_str(inv, "metadata.name");
     char ts[32];
 
-    if (!uid || !ns || !name)
+    if (!uid || !ns || !name || c->seeding)
         return;
     sim_format_time(now, ts, sizeof(ts));
     for (size_t i = 0; i < v->events.n; i++) {

@@ -145,7 +145,7 @@ static struct sim_object *find_in(struct sim_objvec *vec, const char *name)
 
 static void bind_pvc(struct sim *s, struct sim_object *pvc, const char *node)
 {
-    json_object *p = sim_ctl_copy(pvc->obj);
+    json_object *p = s->ctl->seeding ? pvc->obj : sim_ctl_copy(pvc->obj);
     char vol[64];
     snprintf(vol, sizeof(vol), "pvc-%s", sim_json_str(p, "metadata.uid") ? sim_json_str(p, "metadata.uid") : "");
     sim_json_set_str(sim_json_obj(p, "spec"), "volumeName", vol);
@@ -165,7 +165,8 @@ static void bind_pvc(struct sim *s, struct sim_object *pvc, const char *node)
     if (req)
         json_object_object_add(st, "capacity", sim_ctl_copy(req));
     json_object_object_add(p, "status", st);
-    sim_store_replace(s, pvc, p);
+    if (p != pvc->obj)
+        sim_store_replace(s, pvc, p);
 }
 
 /* The binding mode of a PVC's class ("Immediate" when the class says so). */
@@ -272,6 +273,18 @@ static void schedule_one(struct sim *s, struct sim_nsview *v, size_t idx, struct
     retry_later(r, now);
 }
 
+/* Seeding: the least-used node with room, bound an hour ago. */
+static void seed_bind(struct sim *s, struct sim_nsview *v, struct sim_object *o, struct sim_rt *r, int64_t now)
+{
+    const char *node = sim_seed_place(s->ctl);
+    if (!node)
+        return;
+    /* Seeding runs before any reader exists: change the tree in place. */
+    sim_json_set_str(sim_json_obj(o->obj, "spec"), "nodeName", node);
+    bind_claims(s, v, o->obj, node);
+    r->bound_ms = now - 3600 * 1000;
+}
+
 static int already_running(json_object *pod)
 {
     const char *ph = sim_json_str(pod, "status.phase");
@@ -300,8 +313,12 @@ int64_t sim_kubelet_pass(struct sim *s, struct sim_nsview *v, int64_t now)
         if (r->external || sim_json_path(o->obj, "metadata.deletionTimestamp"))
             continue;
         if (!sim_json_str(o->obj, "spec.nodeName")) {
-            snapshot(s);
-            schedule_one(s, v, i, r, now);
+            if (c->seeding) {
+                seed_bind(s, v, o, r, now);
+            } else {
+                snapshot(s);
+                schedule_one(s, v, i, r, now);
+            }
         } else if (!r->bound_ms) {
             r->bound_ms = now;            /* created with a nodeName */
         }

@@ -52,7 +52,7 @@ static const struct sim_opt options[] = {
     {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
     {"latency-ms", O_LAT, "N", "added latency per request, in ms [0]"},
     {"fail-rate", O_FAIL, "F", "fraction of API requests answered 429 or 503 (seeded; never health checks or watches), 0..1 [0]"},
-    {"seed-tenants", O_TENANTS, "N", "create N demo tenants at start (not implemented yet)"},
+    {"seed-tenants", O_TENANTS, "N", "create N demo tenants demo-001.. at start, rendered by the product, Running at once [0]"},
     {"help", 'h', NULL, "show this help"},
     {"version", 'V', NULL, "show the version"},
 };

@@ -300,6 +300,10 @@ int sim_seed(struct sim *s, struct os_error *err)
         seed_namespace(&sd, namespaces[i]);
     seed_addons(&sd);
     seed_classes(&sd);
+    if (s->opt.seed_tenants > 0 && sim_seed_tenants(s, err) < 0) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
     sim_store_seal_history(s);
     pthread_mutex_unlock(&s->lock);
     return 0;

@@ -323,6 +323,9 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
  * headers (Warn, the default); with Warn and Ignore they are then removed
  * from obj, so they are never stored. */
 int sim_check_unknown_fields(struct sim_request *rq, struct sim_response *rs, json_object *obj);
+/* The server-side defaults of a create (status, generation, spec defaults)
+ * applied to obj in place (lock held).  Seeding uses it too. */
+void sim_object_defaults(struct sim *s, const struct kube_resource *res, json_object *obj);
 /* Remove a namespace and all its content now (lock held). */
 void sim_namespace_purge(struct sim *s, struct sim_object *ns);
 
@@ -412,5 +415,10 @@ void sim_lifecycle_stop(struct sim *s, int max_wait_ms);
 /* ---- seed.c ---- */
 /* Fill the store with the initial cluster and seal the history. */
 int sim_seed(struct sim *s, struct os_error *err);
+
+/* ---- seed_tenants.c ---- */
+/* --seed-tenants N: N tenants rendered by the product (lock held, before
+ * the history is sealed); their pods are placed and Running at once. */
+int sim_seed_tenants(struct sim *s, struct os_error *err);
 
 #endif

@@ -284,6 +284,11 @@ static void apply_defaults(struct sim *s, const struct kube_resource *res, json_
         json_object_object_add(meta, "generation", json_object_new_int64(1));
 }
 
+void sim_object_defaults(struct sim *s, const struct kube_resource *res, json_object *obj)
+{
+    apply_defaults(s, res, obj);
+}
+
 /* Strip what a client may not set on create. */
 static void strip_server_fields(json_object *meta)
 {

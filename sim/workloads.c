@@ -233,6 +233,11 @@ static struct sim_object *create_child(struct sim *s, struct sim_nsview *v, stru
         json_object_put(obj);
         return NULL;
     }
+    if (c->seeding) {          /* a demo cluster that has run for an hour */
+        char ts[32];
+        sim_format_time(now - 3600 * 1000, ts, sizeof(ts));
+        sim_json_set_str(sim_json_obj(obj, "metadata"), "creationTimestamp", ts);
+    }
     struct sim_object *o = sim_store_add(s, is_pod ? c->r_pod : c->r_pvc, obj);
     if (!o)
         return NULL;

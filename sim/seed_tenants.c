@@ -1,0 +1,206 @@
+/*
+ * seed_tenants.c - --seed-tenants N: a demo cluster that is full at start.
+ *
+ * Each tenant is made by the product's own code: the default configuration
+ * (os_config_load_text), fresh secrets (tenant_secrets_generate) and
+ * tenant_render().  Every object of the rendered List is stored as a
+ * server-side apply by "odoo-saas" would leave it (server defaults, an
+ * Apply managedFields entry), and the namespace carries the
+ * odoo-saas.io/provisioned=true annotation the CLI writes last.  Ids are
+ * demo-001, demo-002, ... (wider when N needs it); tiers cycle basic,
+ * basic, standard.
+ *
+ * Then one controller pass runs in seeding mode (controllers.h): the
+ * workload controllers create the pods (LimitRange and quota admission as
+ * usual), each pod goes to the node with the fewest pods that still has
+ * room (status.allocatable.pods), bound an hour ago, so the kubelet reports
+ * it Running and Ready (the db-init Job's pod Succeeded) at once.  No
+ * events are written and no history is kept: this runs before the store's
+ * history is sealed.  Called from sim_seed() with sim->lock held.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controllers.h"
+#include "tenant/render.h"
+
+static int64_t node_pods_cap(json_object *node)
+{
+    const char *p = sim_json_str(node, "status.allocatable.pods");
+    return p ? strtoll(p, NULL, 10) : 110;
+}
+
+/* The schedulable nodes and how many pods they hold. */
+static int seed_nodes(struct sim *s)
+{
+    struct sim_ctl *c = s->ctl;
+    size_t n = 0;
+    for (size_t i = 0; i < s->store.nobjs; i++)
+        n += s->store.objs[i]->res == c->r_node;
+    c->seed_nodes = calloc(n + 1, sizeof(*c->seed_nodes));
+    c->seed_pods = calloc(n + 1, sizeof(*c->seed_pods));
+    c->seed_cap = calloc(n + 1, sizeof(*c->seed_cap));
+    if (!c->seed_nodes || !c->seed_pods || !c->seed_cap)
+        return -1;
+    for (size_t i = 0; i < s->store.nobjs; i++) {
+        struct sim_object *o = s->store.objs[i];
+        json_object *u = o->res == c->r_node ? sim_json_path(o->obj, "spec.unschedulable") : NULL;
+        if (o->res != c->r_node || (u && json_object_get_boolean(u)))
+            continue;
+        c->seed_cap[c->nseed_nodes] = node_pods_cap(o->obj);
+        c->seed_nodes[c->nseed_nodes++] = strdup(o->name);
+    }
+    for (size_t i = 0; i < s->store.nobjs; i++) {
+        struct sim_object *o = s->store.objs[i];
+        const char *node = o->res == c->r_pod ? sim_json_str(o->obj, "spec.nodeName") : NULL;
+        for (size_t j = 0; node && j < c->nseed_nodes; j++)
+            if (!strcmp(c->seed_nodes[j], node))
+                c->seed_pods[j]++;
+    }
+    return 0;
+}
+
+static void seed_nodes_free(struct sim_ctl *c)
+{
+    for (size_t i = 0; i < c->nseed_nodes; i++)
+        free(c->seed_nodes[i]);
+    free(c->seed_nodes);
+    free(c->seed_pods);
+    free(c->seed_cap);
+    c->seed_nodes = NULL;
+    c->seed_pods = c->seed_cap = NULL;
+    c->nseed_nodes = 0;
+}
+
+const char *sim_seed_place(struct sim_ctl *c)
+{
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < c->nseed_nodes; i++)
+        if (c->seed_pods[i] < c->seed_cap[i] && (best == (size_t)-1 || c->seed_pods[i] < c->seed_pods[best]))
+            best = i;
+    if (best == (size_t)-1)
+        return NULL;
+    c->seed_pods[best]++;
+    return c->seed_nodes[best];
+}
+
+/* ClusterIPs for the seeded Services, handed out in order: the free
+ * addresses of MicroK8s' 10.152.183.0/24 first, then 10.152.184.0 and up
+ * (a real MicroK8s would run out; a demo of a thousand tenants must not).
+ * Done here because the API server's allocator draws at random and checks
+ * every stored Service, which is quadratic over a thousand tenants. */
+struct ip_alloc {
+    unsigned char used[65536 / 8];   /* 10.152.X.Y by (X << 8 | Y) */
+    unsigned next;
+};
+
+static void ip_alloc_init(struct sim *s, struct ip_alloc *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->next = 183u << 8 | 11;
+    for (size_t i = 0; i < s->store.nobjs; i++) {
+        const char *ip = s->store.objs[i]->res == s->ctl->r_svc ? sim_json_str(s->store.objs[i]->obj, "spec.clusterIP") : NULL;
+        unsigned x, y;
+        if (ip && sscanf(ip, "10.152.%u.%u", &x, &y) == 2 && x < 256 && y < 256)
+            a->used[(x << 8 | y) / 8] |= (unsigned char)(1u << ((x << 8 | y) % 8));
+    }
+}
+
+static void ip_alloc_next(struct ip_alloc *a, char *buf, size_t len)
+{
+    while (a->next < 65536 && ((a->used[a->next / 8] >> (a->next % 8)) & 1 || (a->next & 0xff) == 0 ||
+                               (a->next & 0xff) == 255))
+        a->next++;
+    unsigned v = a->next < 65536 ? a->next++ : 65535;
+    snprintf(buf, len, "10.152.%u.%u", v >> 8, v & 0xff);
+}
+
+/* Store one rendered object as an apply by odoo-saas would. */
+static int store_rendered(struct sim *s, json_object *item, int64_t now, struct ip_alloc *ips,
+                          struct os_error *err)
+{
+    const char *av = sim_json_str(item, "apiVersion"), *kind = sim_json_str(item, "kind");
+    const struct kube_resource *r = av && kind ? kube_resource_by_kind(av, kind) : NULL;
+    char avbuf[96];
+    if (!r)
+        return os_error_set(err, OS_ERR_INVALID, "--seed-tenants: %s %s is not served",
+                            av ? av : "?", kind ? kind : "?");
+    /* The List is freed right after: the store becomes the only owner. */
+    json_object *obj = json_object_get(item);
+    char ts[32];
+    sim_format_time(now - 3600 * 1000, ts, sizeof(ts));
+    sim_json_set_str(sim_json_obj(obj, "metadata"), "creationTimestamp", ts);
+    if (r == s->ctl->r_ns)
+        sim_json_set_str(sim_json_obj(sim_json_obj(obj, "metadata"), "annotations"),
+                         "odoo-saas.io/provisioned", "true");
+    if (r == s->ctl->r_svc) {
+        json_object *spec = sim_json_obj(obj, "spec");
+        const char *type = sim_json_str(spec, "type");
+        if (!sim_json_str(spec, "clusterIP") && (!type || strcmp(type, "ExternalName"))) {
+            char ip[32];
+            ip_alloc_next(ips, ip, sizeof(ip));
+            sim_json_set_str(spec, "clusterIP", ip);
+        }
+    }
+    kube_resource_api_version(r, avbuf, sizeof(avbuf));
+    sim_managed_update(obj, NULL, "odoo-saas", "Apply", avbuf, now);
+    sim_object_defaults(s, r, obj);
+    return sim_store_add(s, r, obj) ? 0 : os_error_set(err, OS_ERR_NOMEM, "out of memory");
+}
+
+int sim_seed_tenants(struct sim *s, struct os_error *err)
+{
+    static const char *const tiers[] = {"basic", "basic", "standard"};
+    struct sim_ctl *c = s->ctl;
+    struct os_config *cfg = NULL;
+    int n = s->opt.seed_tenants, width = n > 999 ? (n > 9999 ? 5 : 4) : 3, rc = 0;
+    int64_t now = sim_now_ms();
+
+    struct ip_alloc *ips = malloc(sizeof(*ips));
+    if (!ips)
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    ip_alloc_init(s, ips);
+    if (os_config_load_text("defaults", "", 0, &cfg, err) < 0) {
+        free(ips);
+        return -1;
+    }
+    for (int i = 1; i <= n && rc == 0; i++) {
+        char id[32], email[96];
+        struct tenant_secrets sec;
+        json_object *list = NULL, *items;
+        snprintf(id, sizeof(id), "demo-%0*d", width, i);
+        snprintf(email, sizeof(email), "admin@%s.example.com", id);
+        struct tenant_spec spec = {.id = id, .tier = tiers[(i - 1) % 3], .admin_email = email};
+        if (tenant_secrets_generate(&sec, NULL, err) < 0 ||
+            tenant_render(&spec, cfg, &sec, (time_t)((now - 3600 * 1000) / 1000), &list, err) < 0) {
+            tenant_secrets_wipe(&sec);
+            rc = -1;
+            break;
+        }
+        tenant_secrets_wipe(&sec);
+        if (json_object_object_get_ex(list, "items", &items))
+            for (size_t j = 0; j < json_object_array_length(items) && rc == 0; j++)
+                rc = store_rendered(s, json_object_array_get_idx(items, j), now, ips, err);
+        json_object_put(list);
+    }
+    os_config_free(cfg);
+    free(ips);
+    if (rc < 0 || !c)
+        return rc;
+    if (seed_nodes(s) < 0) {
+        seed_nodes_free(c);
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    }
+    c->seeding = 1;
+    sim_controllers_step(s, now);
+    c->seeding = 0;
+    seed_nodes_free(c);
+    /* Everything seeded is handled: the lifecycle thread starts idle
+     * instead of with a pass over every namespace. */
+    c->handled_rv = s->store.rv;
+    c->full = 0;
+    return 0;
+}
