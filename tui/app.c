@@ -386,37 +386,53 @@ void app_draw(struct app *a)
 /* ---- the loop ------------------------------------------------------------ */
 
 /* Wait up to ms for network or terminal input; 1 when the model changed. */
-static void pump(struct app *a, int ms, int fd)
+/* Returns 1 when fd (>= 0) became readable. */
+static int pump(struct app *a, int ms, int fd)
 {
     struct curl_waitfd wfd = {.fd = fd, .events = CURL_WAIT_POLLIN};
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int ready = 0;
 
-    if (a->client)
+    if (a->client) {
         kube_client_wait(a->client, ms, fd >= 0 ? &wfd : NULL, fd >= 0 ? 1 : 0);
-    else if (fd >= 0)
-        poll(&pfd, 1, ms);
-    else if (ms > 0)
+        ready = fd >= 0 && (wfd.revents & CURL_WAIT_POLLIN);
+    } else if (fd >= 0) {
+        ready = poll(&pfd, 1, ms) > 0;
+    } else if (ms > 0) {
         nanosleep(&(struct timespec){ms / 1000, ms % 1000 * 1000000L}, NULL);
+    }
     if (model_tick(&a->model)) {
         view_delete_follow(a);
         a->dirty = 1;
     }
+    return ready;
 }
 
-static void read_keys(struct app *a)
+/* The terminal hung up (an SSH session dropped): it reads as ready for
+ * ever with nothing to read, so the loop would spin. */
+static int terminal_gone(int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Every key waiting; returns how many were read. */
+static int read_keys(struct app *a)
 {
     wint_t wch;
-    int r;
+    int r, n = 0;
 
     while ((r = get_wch(&wch)) != ERR) {
+        n++;
         if (r == KEY_CODE_YES && wch == KEY_RESIZE) {
             a->dirty = 1;
             continue;
         }
         app_key(a, r == KEY_CODE_YES ? (int)(KEYMAP_FN | wch) : (int)wch);
         if (a->quit)
-            return;
+            break;
     }
+    return n;
 }
 
 static int interactive(struct app *a)
@@ -425,8 +441,9 @@ static int interactive(struct app *a)
 
     while (!a->quit && !(a->stop && *a->stop)) {
         app_draw(a);
-        pump(a, LOOP_MS, fileno(stdin));
-        read_keys(a);
+        int ready = pump(a, LOOP_MS, fileno(stdin));
+        if (!read_keys(a) && ready && terminal_gone(fileno(stdin)))
+            a->quit = 1;
         if (time(NULL) != last) {     /* ages and clocks: ncurses sends only what changed */
             last = time(NULL);
             a->dirty = 1;
