@@ -8,6 +8,11 @@
  * the handshake, before any authentication is attempted, so a spoofed
  * server never sees a signature or a key offer.
  *
+ * Before the handshake, the host key algorithms are limited to the key
+ * types known_hosts already records for the host (as OpenSSH does), so a
+ * server offering another type is not mistaken for an unknown host, and
+ * --accept-new-host-key cannot be used to slip in a second key.
+ *
  * Fingerprints are printed the way OpenSSH prints them: "SHA256:" and the
  * base64 (no padding) of the SHA-256 of the key blob.  For a mismatch,
  * both the offered key's and the recorded key's fingerprints are shown.
@@ -197,4 +202,52 @@ static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *
         return os_error_set(err, OS_ERR_AUTH, "cannot check the host key of %s against %s",
                             v->name, v->path);
     }
+}
+
+/* Key types, their known_hosts bits and their host key algorithm names. */
+static const struct {
+    int type;
+    const char *methods;
+} known_types[] = {
+#ifdef LIBSSH2_KNOWNHOST_KEY_ED25519
+    {LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519"},
+#endif
+#ifdef LIBSSH2_KNOWNHOST_KEY_ECDSA_256
+    {LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256"},
+    {LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384"},
+    {LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521"},
+#endif
+    {LIBSSH2_KNOWNHOST_KEY_SSHRSA, "rsa-sha2-512,rsa-sha2-256,ssh-rsa"},
+};
+
+int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *host,
+                               int port, struct os_error *err)
+{
+    static const char probe[] = "not-a-key";   /* never matches: MISMATCH means "known" */
+    char methods[256] = "";
+    LIBSSH2_KNOWNHOSTS *kh;
+    size_t off = 0;
+    int rc, check;
+
+    if (!(kh = libssh2_knownhost_init(s)))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    if ((rc = load_file(kh, known_hosts, err)) < 0) {
+        libssh2_knownhost_free(kh);
+        return rc;
+    }
+    for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++) {
+        check = libssh2_knownhost_checkp(kh, host, port ? port : 22, probe, sizeof(probe) - 1,
+                                         LIBSSH2_KNOWNHOST_TYPE_PLAIN |
+                                             LIBSSH2_KNOWNHOST_KEYENC_RAW | known_types[i].type,
+                                         NULL);
+        if (check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH && off < sizeof(methods))
+            off += (size_t)snprintf(methods + off, sizeof(methods) - off, "%s%s", off ? "," : "",
+                                    known_types[i].methods);
+    }
+    libssh2_knownhost_free(kh);
+    if (off && off < sizeof(methods) &&
+        libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, methods) != 0)
+        return os_error_set(err, OS_ERR_AUTH, "%s is known only with host key types this "
+                            "libssh2 cannot use (%s)", host, methods);
+    return 0;
 }

@@ -50,6 +50,12 @@ enum ssh_hostkey_policy {
     SSH_HOSTKEY_ACCEPT_NEW,   /* unknown hosts are recorded; changed keys still refused */
 };
 
+/* Before the handshake: when known_hosts records keys for host, allow
+ * only those key types' algorithms, so the server proves the key we know
+ * (OpenSSH does the same).  0, or <0 with err set. */
+int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *host,
+                               int port, struct os_error *err);
+
 /* Check the session's host key against the known_hosts file (plain and
  * hashed entries).  A mismatch fails with both fingerprints; an unknown
  * host fails with its fingerprint unless policy is ACCEPT_NEW, which

@@ -297,6 +297,8 @@ static int open_steps(struct ssh_conn *c, const struct ssh_conn_opts *o, struct 
         return c->fd;
     if (!(c->session = libssh2_session_init()))
         return os_error_set(err, OS_ERR_NOMEM, "cannot start an SSH session");
+    if ((rc = ssh_prefer_known_host_keys(c->session, kh, o->host, port, err)) < 0)
+        return rc;
     libssh2_session_set_blocking(c->session, 0);
     if ((rc = handshake(c, deadline, err)) < 0)
         return os_error_prefix(err, "%s:%d", o->host, port);

@@ -11,7 +11,9 @@
  *
  * Environment: DEPLOY_EXEC_TIMEOUT_MS bounds the command (60000),
  * DEPLOY_EXEC_CONNECT_MS the connect (15000), DEPLOY_EXEC_PASSPHRASE is
- * what the passphrase callback answers (unset: no passphrase to give).
+ * what the passphrase callback answers (unset: no passphrase to give),
+ * DEPLOY_EXEC_AGENT=1 tries ssh-agent first.  KEY "-" means no key file
+ * (then ~/.ssh/id_* are tried).
  */
 #include "config.h"
 
@@ -73,10 +75,10 @@ int main(int argc, char **argv)
     o.host = argv[1];
     o.port = atoi(argv[2]);
     o.user = argv[3];
-    o.identity = argv[4];
+    o.identity = strcmp(argv[4], "-") ? argv[4] : NULL;
     o.known_hosts = argv[5];
     o.policy = !strcmp(argv[6], "accept") ? SSH_HOSTKEY_ACCEPT_NEW : SSH_HOSTKEY_STRICT;
-    o.no_agent = 1;
+    o.no_agent = env_int("DEPLOY_EXEC_AGENT", 0) == 0;
     o.timeout_ms = env_int("DEPLOY_EXEC_CONNECT_MS", 15000);
     o.passphrase = env_passphrase;
     counts.pass = !strcmp(argv[7], "pass");

@@ -4,7 +4,8 @@
 #   deploy_setup       scratch dir, host and user keys, a free port, the
 #                      stand-ins (doubles/) on a PATH for remote commands
 #   sshd_start         run /usr/sbin/sshd -D on 127.0.0.1:$SSH_PORT; waits
-#                      until it accepts (bounded)
+#                      until it accepts (bounded); $SSHD_EXTRA is appended
+#                      to its configuration
 #   sshd_stop          stop it (also done on exit)
 #   sshd_children      pids of the per-connection sshd processes
 #   deploy_cli ARGS    odoo-saas deploy with the test's host, key,
@@ -68,6 +69,7 @@ UsePAM no
 Subsystem sftp internal-sftp
 MaxStartups 50
 LogLevel VERBOSE
+${SSHD_EXTRA:-}
 EOF
     /usr/sbin/sshd -D -f "$T/sshd_config" -p "$SSH_PORT" -E "$T/sshd.log" &
     SSHD_PID=$!

@@ -54,6 +54,19 @@ rm -f "$T/known_hosts"
 out=$(dexec accept pass 'true' 2>&1)
 check_contains "a fresh known_hosts records the new key" "recorded $NEW_FP" "$out"
 
+# a host known by its ECDSA key while the server prefers ed25519: the
+# known type is negotiated (as OpenSSH does), not "unknown host"
+sshd_stop
+ssh-keygen -q -t ecdsa -N '' -f "$T/hostkey_ecdsa"
+SSHD_EXTRA="HostKey $T/hostkey_ecdsa" sshd_start || not_ok "sshd restarts with two host keys"
+printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$T/hostkey_ecdsa.pub")" >"$T/known_ecdsa"
+out=$(DEXEC_KNOWN=$T/known_ecdsa dexec strict pass 'true' 2>&1)
+check_contains "a host known only by its ECDSA key is verified with it" "status 0" "$out"
+out=$(DEXEC_KNOWN=$T/known_ecdsa dexec accept pass 'true' 2>&1)
+check "... and accept-new adds no second key" test "$(wc -l <"$T/known_ecdsa")" -eq 1
+out=$(dexec strict pass 'true' 2>&1)
+check_contains "a host known by its ed25519 key still verifies" "status 0" "$out"
+
 # --- authentication --------------------------------------------------------
 out=$(DEXEC_KEY=$T/otherkey dexec strict pass 'echo hi' 2>&1); rc=$?
 check_eq "a key the server does not know is refused" 1 "$rc"
@@ -73,6 +86,25 @@ case "$out" in *wrong*pass*wrong*|*sekrit*) not_ok "the passphrase is not echoed
 out=$(DEPLOY_EXEC_PASSPHRASE=sekrit-pass DEXEC_KEY=$T/enckey dexec strict pass 'echo hi' 2>&1)
 check_contains "the right passphrase unlocks the key" "status 0" "$out"
 grep -q sekrit "$T/sshd.log" && not_ok "no passphrase in the server log" || ok "no passphrase in the server log"
+
+# ssh-agent first, then the default key files
+mkdir -p "$T/agenthome/.ssh"
+if command -v ssh-agent >/dev/null && eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null; then
+    ssh-add -q "$T/userkey" 2>/dev/null
+    out=$(HOME=$T/agenthome DEPLOY_EXEC_AGENT=1 DEXEC_KEY=- dexec strict pass 'echo via-agent' 2>&1)
+    check_contains "ssh-agent authenticates" "status 0" "$out"
+    ssh-add -q -D 2>/dev/null
+    out=$(HOME=$T/agenthome DEPLOY_EXEC_AGENT=1 DEXEC_KEY=- dexec strict pass 'true' 2>&1)
+    check_contains "an empty agent and no key files: every attempt is named" "ssh-agent: holds no keys" "$out"
+    check_contains "... with the default key files" "id_ed25519: No such file" "$out"
+    kill "$SSH_AGENT_PID" 2>/dev/null
+    unset SSH_AUTH_SOCK SSH_AGENT_PID
+else
+    not_ok "ssh-agent runs" "ssh-agent (openssh-client) is missing: run tools/install-deps"
+fi
+cp "$T/userkey" "$T/agenthome/.ssh/id_ed25519"
+out=$(HOME=$T/agenthome DEXEC_KEY=- dexec strict pass 'echo default-key' 2>&1)
+check_contains "~/.ssh/id_ed25519 is tried by default" "status 0" "$out"
 
 # --- commands --------------------------------------------------------------
 out=$(dexec strict pass 'echo out; echo err >&2' 2>"$T/err")
