@@ -46,7 +46,7 @@ TUI_THEMES = \
 	themes/monochrome.theme
 themesdir = $(pkgdatadir)/themes
 themes_DATA = $(TUI_THEMES)
-EXTRA_DIST += $(TUI_THEMES)
+EXTRA_DIST += $(TUI_THEMES) themes/README.md
 
 # Unit tests (cmocka) of the parts that need no terminal.
 TUI_UNIT_CFLAGS = $(UNIT_CFLAGS) $(NCURSES_CFLAGS) -I$(top_srcdir)/tui \
