@@ -120,6 +120,8 @@ static void created(struct api_request *r, const char *id)
 
 static void job_reply(struct api_request *r, const struct api_job_result *res)
 {
+    if (res->status == 503)
+        r->retry_after = 2;
     if (res->code[0])
         api_error(r, res->status, res->code, "%s", res->message);
 }

@@ -303,7 +303,7 @@ static size_t overlay_creating(struct api_model *m, struct api_tenant *t, size_t
             hit = &t[n++];
             fill_creating(m, c, hit);
         }
-        if (c->failed && hit->st.phase == TENANT_PROVISIONING) {
+        if (c->failed && hit->st.phase == TENANT_PROVISIONING && !strcmp(hit->st.owner, c->owner)) {
             hit->st.phase = TENANT_FAILED;
             snprintf(hit->st.reason, sizeof(hit->st.reason), "%.300s", c->reason);
         }
@@ -311,7 +311,8 @@ static size_t overlay_creating(struct api_model *m, struct api_tenant *t, size_t
     return n;
 }
 
-/* Forget creations that finished and that the watch has seen. */
+/* Forget creations that finished and that the watch has seen, and failed
+ * ones on a namespace another account owns (a lost race: not ours to show). */
 static void prune_creating(struct api_model *m)
 {
     struct creating **pp = &m->creating;
@@ -319,8 +320,12 @@ static void prune_creating(struct api_model *m)
 
     while (*pp) {
         struct creating *c = *pp;
+        struct json_object *ns = NULL;
         snprintf(key, sizeof(key), "/" NS_PREFIX "%s", c->id);
-        if (!c->apply && !c->failed && json_object_object_get_ex(m->stores[K_NAMESPACES].objs, key, NULL)) {
+        json_object_object_get_ex(m->stores[K_NAMESPACES].objs, key, &ns);
+        /* done and seen; or failed on a namespace that is someone else's */
+        if (!c->apply && ns && (!c->failed ||
+                                strcmp(kube_object_annotation(ns, "odoo-saas.io/owner") ?: "", c->owner))) {
             *pp = c->next;
             free(c);
         } else {
@@ -456,6 +461,8 @@ static void do_create(struct api_model *m, struct job *j)
     struct creating *c;
     struct os_error err;
 
+    if (!m->snap->synced)   /* an existing namespace could be missed */
+        return job_answer(j, 503, "unavailable", "the tenant model is not in sync with the cluster yet");
     if (tenant_exists(m, j->id))
         return job_answer(j, 409, "subdomain_taken", "the subdomain %s is taken", j->id);
     if (owned_count(m, j->owner) >= j->req.owner_limit)

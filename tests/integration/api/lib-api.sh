@@ -19,6 +19,7 @@ SAASD_BIN="$OS_BUILDDIR/odoo-saasd"
 saasd_start() {
     SAASD_DATA=$OS_TMP/saasd-data
     mkdir -p "$OS_TMP/xdg"
+    rm -f "$OS_TMP/saasd.out" "$OS_TMP/saasd.err"   # a restart must not read the old ones
     XDG_CONFIG_HOME=$OS_TMP/xdg "$SAASD_BIN" --listen 127.0.0.1:0 --kubeconfig "$SIM_KC" \
         --data-dir "$SAASD_DATA" "$@" >"$OS_TMP/saasd.out" 2>"$OS_TMP/saasd.err" &
     SAASD_PID=$!
