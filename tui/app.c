@@ -219,6 +219,7 @@ static int run_command(struct app *a, char *line)
     char *arg = line + strspn(line, " "), *word = arg;
     const struct action_info *ai;
     enum action act;
+    int r;
 
     arg += strcspn(arg, " ");
     if (*arg)
@@ -238,7 +239,15 @@ static int run_command(struct app *a, char *line)
         app_message(a, 1, "%s: the console is --readonly", word);
         return APP_HANDLED | APP_REDRAW;
     }
-    return global_action(a, act, *arg ? arg : NULL);
+    /* Without an argument a command is its key: the view may act first
+     * (":sort", ":delete" on the selected tenant). */
+    if (!*arg && (ai->views & app_view(a)->bit) && app_view(a)->action &&
+        (r = app_view(a)->action(a, act)))
+        return r;
+    if ((r = global_action(a, act, *arg ? arg : NULL)))
+        return r;
+    app_message(a, 1, "%s does nothing in this view", word);
+    return APP_HANDLED | APP_REDRAW;
 }
 
 static void tenant_ids(const struct app *a, const char **ids, size_t max, size_t *n)

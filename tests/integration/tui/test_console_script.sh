@@ -73,6 +73,10 @@ check_contains ":te<Tab> lists the candidates" "tenants tenant" "$(tui_dump 3)"
 check_contains ":tenant ac<Tab> completes the tenant id" "tenant acme" "$(tui_dump 4)"
 check_contains "an unknown command says so" 'unknown command "bogus"' "$(tui_dump 5)"
 check_contains "an unknown tenant says so" 'no tenant "nosuch"' "$(tui_dump 6)"
+tui_run '<waitfor:connected>3<waitfor:beta>:sort<Enter><dump>:filter bet<Enter><dump>1:sort<Enter><dump>'
+check_contains ":sort sorts like s" "PHASE▼" "$(tui_dump 1)"
+check_contains ":filter TEXT filters" "filter: bet  (1 of 2)" "$(tui_dump 2)"
+check_contains "a command that does not apply says so" "sort does nothing in this view" "$(tui_dump 3)"
 
 # --- the create form -------------------------------------------------------------
 tui_run '<waitfor:connected>c1bad<dump><BS><BS><BS><BS>ab<dump>c<Tab><Tab><Right><Tab>x@<dump><Enter><dump>example.com<Enter><waitfor:phase: ><dump><Enter><dump>'
