@@ -33,7 +33,9 @@ struct api_metrics;
  * api_config.c for the keys and defaults). */
 struct api_config {
     char *data_dir;
-    char *backend;              /* "local" */
+    char *backend;              /* "local" or "supabase" */
+    char *supabase_url;         /* supabase: https://PROJECT.supabase.co */
+    char *supabase_anon_key_file;
     char *database;             /* SQLite file; default DATA_DIR/accounts.db */
     char *token_secret_file;    /* default DATA_DIR/token-secret */
     char *issuer, *audience;
@@ -72,7 +74,8 @@ struct api_limits {
 struct api {
     struct api_config *cfg;
     struct os_config *oscfg;
-    struct auth_accounts *accounts;
+    struct auth_accounts *accounts;     /* accounts (local) or admin marks (supabase) */
+    struct auth_supabase *supabase;     /* NULL: the local backend */
     struct auth_jwt_key key;
     struct api_limits limits;
     struct api_model *model;

@@ -8,6 +8,10 @@
  * their defaults:
  *
  *   accounts: {backend: local, database: DATA_DIR/accounts.db}
+ *             backend supabase also needs supabase_url and
+ *             supabase_anon_key_file, and tokens.secret_file is then the
+ *             project's JWT secret (issuer URL/auth/v1, audience
+ *             authenticated by default); the local database keeps admins
  *   tokens: {secret_file: DATA_DIR/token-secret, ttl_seconds: 3600,
  *            issuer: odoo-saasd, audience: odoo-saas-api}
  *   tenants_per_account: 3
@@ -19,7 +23,8 @@
  *   rate_limits:                       burst, then one token per N seconds
  *     register: {burst: 10, per_seconds: 60}       per client IP
  *     login_ip: {burst: 30, per_seconds: 2}        per client IP
- *     login_account: {burst: 5, per_seconds: 30}   per account
+ *     login_account: {burst: 5, per_seconds: 30}   per account (email;
+ *                                                  register uses it too)
  *     create: {burst: 5, per_seconds: 60}          per account and per IP
  *
  * An unknown key or a value of the wrong type is an error naming it.
@@ -49,6 +54,8 @@ static const struct field {
 } fields[] = {
     {"accounts.backend", T_STR, offsetof(struct api_config, backend), 0, 0},
     {"accounts.database", T_STR, offsetof(struct api_config, database), 0, 0},
+    {"accounts.supabase_url", T_STR, offsetof(struct api_config, supabase_url), 0, 0},
+    {"accounts.supabase_anon_key_file", T_STR, offsetof(struct api_config, supabase_anon_key_file), 0, 0},
     {"tokens.secret_file", T_STR, offsetof(struct api_config, token_secret_file), 0, 0},
     {"tokens.ttl_seconds", T_INT, offsetof(struct api_config, token_ttl_s), 60, 86400 * 30},
     {"tokens.issuer", T_STR, offsetof(struct api_config, issuer), 0, 0},
@@ -199,6 +206,42 @@ static int apply_object(struct api_config *c, const char *prefix, struct json_ob
     return 0;
 }
 
+/* A key given under api.tokens in the file, or NULL. */
+static struct json_object *token_key(struct json_object *api_section, const char *key)
+{
+    struct json_object *t, *v;
+
+    if (api_section && json_object_object_get_ex(api_section, "tokens", &t) &&
+        json_object_object_get_ex(t, key, &v))
+        return v;
+    return NULL;
+}
+
+/* local, or supabase with its URL, anon key and JWT secret; Supabase's
+ * tokens say iss URL/auth/v1 and aud "authenticated" unless told. */
+static int check_backend(struct api_config *c, struct json_object *api_section, struct os_error *err)
+{
+    if (!strcmp(c->backend, "local"))
+        return 0;
+    if (strcmp(c->backend, "supabase"))
+        return os_error_set(err, OS_ERR_INVALID, "config: api.accounts.backend must be local or supabase, not %.64s",
+                            c->backend);
+    if (!c->supabase_url || !c->supabase_anon_key_file || !token_key(api_section, "secret_file"))
+        return os_error_set(err, OS_ERR_INVALID, "config: api.accounts.backend supabase needs "
+                            "accounts.supabase_url, accounts.supabase_anon_key_file and "
+                            "tokens.secret_file (the project's JWT secret)");
+    if (!token_key(api_section, "issuer")) {
+        free(c->issuer);
+        if (asprintf(&c->issuer, "%s/auth/v1", c->supabase_url) < 0)
+            c->issuer = NULL;
+    }
+    if (!token_key(api_section, "audience")) {
+        free(c->audience);
+        c->audience = strdup("authenticated");
+    }
+    return c->issuer && c->audience ? 0 : os_error_set(err, OS_ERR_NOMEM, "out of memory");
+}
+
 int api_config_init(struct api_config *c, const char *data_dir, struct json_object *api_section,
                     struct os_error *err)
 {
@@ -214,9 +257,7 @@ int api_config_init(struct api_config *c, const char *data_dir, struct json_obje
         api_config_free(c);
         return err->code;
     }
-    if (strcmp(c->backend, "local")) {
-        os_error_set(err, OS_ERR_INVALID, "config: api.accounts.backend %s is not supported yet (only local)",
-                     c->backend);
+    if (check_backend(c, api_section, err) < 0) {
         api_config_free(c);
         return err->code;
     }
@@ -227,6 +268,8 @@ void api_config_free(struct api_config *c)
 {
     free(c->data_dir);
     free(c->backend);
+    free(c->supabase_url);
+    free(c->supabase_anon_key_file);
     free(c->database);
     free(c->token_secret_file);
     free(c->issuer);

@@ -42,13 +42,14 @@ tests_unit_api_test_api_config_CFLAGS = $(API_UNIT_CFLAGS)
 tests_unit_api_test_api_config_LDADD = $(API_UNIT_LDADD)
 
 # Integration tests: odoo-saasd against odoo-saas-sim, driven with curl.
-EXTRA_DIST += tests/integration/api/lib-api.sh
+EXTRA_DIST += tests/integration/api/lib-api.sh tests/integration/api/mock-gotrue.py
 API_INTEGRATION = \
 	tests/integration/api/test_signup.sh \
 	tests/integration/api/test_tokens.sh \
 	tests/integration/api/test_bad_input.sh \
 	tests/integration/api/test_ops.sh \
-	tests/integration/api/test_manifests.sh
+	tests/integration/api/test_manifests.sh \
+	tests/integration/api/test_supabase.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 

@@ -162,6 +162,31 @@ static int create_admin(struct api *api, const char *email)
     return 0;
 }
 
+/* The Supabase client when the backend says so: its anon key from a file. */
+static int supabase_start(struct api *api, struct os_error *err)
+{
+    struct auth_supabase_opts so = {.url = api->cfg->supabase_url};
+    char key[2048];
+    FILE *f;
+    size_t n;
+    int rc;
+
+    if (strcmp(api->cfg->backend, "supabase"))
+        return 0;
+    f = fopen(api->cfg->supabase_anon_key_file, "r");
+    if (!f)
+        return os_error_set(err, OS_ERR_IO, "cannot read %s: %s", api->cfg->supabase_anon_key_file,
+                            strerror(errno));
+    n = fread(key, 1, sizeof(key) - 1, f);
+    fclose(f);
+    key[n] = '\0';
+    key[strcspn(key, "\r\n")] = '\0';
+    so.anon_key = key;
+    rc = auth_supabase_new(&so, &api->supabase, err);
+    sodium_memzero(key, sizeof(key));
+    return rc;
+}
+
 static int limits_init(struct api *api)
 {
     struct api_limits *l = &api->limits;
@@ -285,7 +310,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "odoo-saasd: %s\n", err.message);
     } else if (o.create_admin) {
         rc = create_admin(&api, o.create_admin);
-    } else if (auth_jwt_key_load(ac.token_secret_file, 1, &api.key, &err) < 0) {
+    } else if (supabase_start(&api, &err) < 0) {
+        fprintf(stderr, "odoo-saasd: %s\n", err.message);
+    } else if (auth_jwt_key_load(ac.token_secret_file, !api.supabase, &api.key, &err) < 0) {
         fprintf(stderr, "odoo-saasd: %s\n", err.message);
     } else {
         snprintf(api.key.iss, sizeof(api.key.iss), "%s", ac.issuer);
@@ -293,6 +320,7 @@ int main(int argc, char **argv)
         rc = serve(&api, &o);
     }
     sodium_memzero(&api.key, sizeof(api.key));
+    auth_supabase_free(api.supabase);
     auth_accounts_close(api.accounts);
     os_config_free(api.oscfg);
     api_config_free(&ac);

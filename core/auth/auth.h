@@ -51,7 +51,8 @@ int auth_password_verify(const char *hash, const char *password);
 /* ---- tokens -------------------------------------------------------------- */
 
 struct auth_jwt_claims {
-    char sub[AUTH_EMAIL_MAX + 1];   /* the account (its normalised email) */
+    char sub[AUTH_EMAIL_MAX + 1];   /* ours: the normalised email; Supabase: a user id */
+    char email[AUTH_EMAIL_MAX + 1]; /* the "email" claim (Supabase), "" when absent */
     char iss[128];
     char aud[128];
     int64_t iat, exp;
@@ -98,6 +99,39 @@ void auth_ratelimit_free(struct auth_ratelimit *rl);
  * until a token is back. */
 int auth_ratelimit_take(struct auth_ratelimit *rl, const char *key, double now,
                         int *retry_after);
+
+/* ---- Supabase (GoTrue) --------------------------------------------------- */
+
+/* Accounts kept by a Supabase project's auth server (GoTrue REST): sign-up
+ * and password login are forwarded to it; the access tokens it issues are
+ * HS256 JWTs signed with the project's JWT secret (aud "authenticated",
+ * iss URL/auth/v1, the email in the "email" claim) and are checked with
+ * auth_jwt_verify() like ours.  Blocking libcurl calls, one easy handle per
+ * call, so any thread may call (curl_global_init must have run). */
+struct auth_supabase;
+
+struct auth_supabase_opts {
+    const char *url;          /* https://PROJECT.supabase.co (no trailing slash) */
+    const char *anon_key;     /* the project's anon (public) API key */
+    long timeout_ms;          /* per request; 0: 10 s */
+};
+
+int auth_supabase_new(const struct auth_supabase_opts *opts, struct auth_supabase **out,
+                      struct os_error *err);
+void auth_supabase_free(struct auth_supabase *sb);
+
+/* POST /auth/v1/signup.  "AlreadyExists" in err->reason (OS_ERR_INVALID)
+ * when GoTrue says the email is registered; OS_ERR_INVALID for a refused
+ * email or password (GoTrue's message); OS_ERR_LIMIT when it rate limits;
+ * OS_ERR_NET when it cannot be reached. */
+int auth_supabase_signup(struct auth_supabase *sb, const char *email, const char *password,
+                         struct os_error *err);
+
+/* POST /auth/v1/token?grant_type=password.  *token is malloc'd (the
+ * caller frees it); *expires_in in seconds.  OS_ERR_AUTH with the same
+ * message as the local store for wrong credentials. */
+int auth_supabase_login(struct auth_supabase *sb, const char *email, const char *password,
+                        char **token, int *expires_in, struct os_error *err);
 
 /* ---- accounts ------------------------------------------------------------ */
 

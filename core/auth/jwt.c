@@ -179,6 +179,8 @@ static int check_claims(const struct auth_jwt_key *key, struct json_object *p, i
         return os_error_set(err, OS_ERR_AUTH, "token audience is wrong");
     if (!get_str(p, "sub", c->sub, sizeof(c->sub)))
         return os_error_set(err, OS_ERR_AUTH, "token has no subject");
+    if (!get_str(p, "email", c->email, sizeof(c->email)))
+        c->email[0] = '\0';
     if (!get_int(p, "iat", &c->iat) || c->iat > now + SKEW_S)
         return os_error_set(err, OS_ERR_AUTH, "token issue time is wrong");
     if (!get_int(p, "exp", &c->exp))

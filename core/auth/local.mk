@@ -6,7 +6,8 @@ libodoosaas_auth_a_SOURCES = \
 	core/auth/password.c \
 	core/auth/jwt.c \
 	core/auth/ratelimit.c \
-	core/auth/accounts.c
+	core/auth/accounts.c \
+	core/auth/supabase.c
 libodoosaas_auth_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 AUTH_LIBS = libodoosaas_auth.a $(CORE_LIBS) $(SQLITE_LIBS) -lpthread -lm
 

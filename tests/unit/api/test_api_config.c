@@ -77,6 +77,24 @@ static void test_file(void **state)
     os_config_free(oc);
 }
 
+static void test_supabase(void **state)
+{
+    struct api_config ac;
+    struct os_config *oc;
+    struct os_error err;
+
+    (void)state;
+    assert_int_equal(load_text("api:\n"
+                               "  accounts: {backend: supabase, supabase_url: https://p.supabase.co,\n"
+                               "             supabase_anon_key_file: /k}\n"
+                               "  tokens: {secret_file: /s}\n", &ac, &oc, &err), 0);
+    assert_string_equal(ac.issuer, "https://p.supabase.co/auth/v1");
+    assert_string_equal(ac.audience, "authenticated");
+    assert_string_equal(ac.token_secret_file, "/s");
+    api_config_free(&ac);
+    os_config_free(oc);
+}
+
 static void refuse(const char *text, const char *needle)
 {
     struct api_config ac;
@@ -99,7 +117,10 @@ static void test_refused(void **state)
     refuse("api: {cors_origins: https://a.test}\n", "api.cors_origins");
     refuse("api: {server: 4}\n", "api.server");
     refuse("api: {server: {trust_forwarded_for: 1}}\n", "api.server.trust_forwarded_for");
-    refuse("api: {accounts: {backend: supabase}}\n", "supabase");
+    refuse("api: {accounts: {backend: supabase}}\n", "supabase_url");
+    refuse("api: {accounts: {backend: supabase, supabase_url: u, supabase_anon_key_file: k}}\n",
+           "tokens.secret_file");
+    refuse("api: {accounts: {backend: ldap}}\n", "local or supabase");
     refuse("api: [1]\n", "api");
     refuse("base_domainn: x\n", "base_domainn");
     refuse("- a\n", "mapping");
@@ -110,6 +131,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_file),
+        cmocka_unit_test(test_supabase),
         cmocka_unit_test(test_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
