@@ -89,6 +89,9 @@ struct sim_object {
     json_object *obj;        /* immutable once stored; only under sim->lock */
     uint64_t rv;
     int64_t purge_at_ms;     /* namespaces in Terminating: when to remove */
+    char *item_json;         /* cached list-item serialisation (owned; made
+                              * by lists, dropped by sim_store_replace) */
+    size_t item_len;
 };
 
 enum sim_event_type { SIM_ADDED, SIM_MODIFIED, SIM_DELETED };
@@ -180,6 +183,9 @@ void sim_store_remove(struct sim *s, struct sim_object *o);
  * name.  *out is malloc'd (caller frees the array only). */
 size_t sim_store_collect(struct sim *s, const struct kube_resource *res,
                          const char *ns, struct sim_object ***out);
+/* The list-item JSON of o (kind/apiVersion dropped for built-in types),
+ * cached in o until it changes; *len gets its length.  Borrowed. */
+const char *sim_store_item_json(struct sim_object *o, size_t *len);
 /* Seeding mode: while set, no history is recorded. */
 void sim_store_seal_history(struct sim *s);
 

@@ -38,6 +38,7 @@ static void event_clear(struct sim_event *e)
 
 static void object_free(struct sim_object *o)
 {
+    free(o->item_json);
     free(o->ns);
     free(o->name);
     json_object_put(o->obj);
@@ -158,6 +159,8 @@ void sim_store_replace(struct sim *s, struct sim_object *o, json_object *obj)
     json_object *prev = o->obj;
     stamp_rv(s, obj);
     o->obj = obj;
+    free(o->item_json);
+    o->item_json = NULL;
     o->rv = s->store.rv;
     record(s, SIM_MODIFIED, o, prev);
     json_object_put(prev);
@@ -183,6 +186,31 @@ void sim_store_remove(struct sim *s, struct sim_object *o)
         }
     }
     object_free(o);
+}
+
+const char *sim_store_item_json(struct sim_object *o, size_t *len)
+{
+    if (!o->item_json) {
+        /* A shallow envelope sharing o's members: serialising it reads
+         * them (under the lock) and changes nothing stored. */
+        json_object *env = json_object_new_object();
+        int builtin = strcmp(o->res->group, "traefik.io") != 0;   /* as sim_object_export */
+        json_object_object_foreach(o->obj, k, v) {
+            if (builtin && (!strcmp(k, "kind") || !strcmp(k, "apiVersion")))
+                continue;
+            json_object_object_add(env, k, json_object_get(v));
+        }
+        size_t n = 0;
+        const char *js = json_object_to_json_string_length(env, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+        o->item_json = malloc(n + 1);
+        if (o->item_json) {
+            memcpy(o->item_json, js, n + 1);
+            o->item_len = n;
+        }
+        json_object_put(env);
+    }
+    *len = o->item_json ? o->item_len : 0;
+    return o->item_json ? o->item_json : "{}";
 }
 
 static int cmp_obj(const void *a, const void *b)
