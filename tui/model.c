@@ -22,16 +22,20 @@
 #define METRICS_MISSING_INTERVAL_MS 60000
 #define METRICS_PATH "/apis/metrics.k8s.io/v1beta1/nodes"
 
+/* Events carry no tenant label: only FailedCreate ones (a quota refusal,
+ * for tenant_status_compute) are watched, in every namespace. */
 static const struct {
     const char *api, *kind;
     int managed_only;
+    const char *field_selector;
 } watched[MODEL_NKINDS] = {
-    [MODEL_NODES] = {"v1", "Node", 0},
-    [MODEL_PODS] = {"v1", "Pod", 0},
-    [MODEL_NAMESPACES] = {"v1", "Namespace", 1},
-    [MODEL_DEPLOYMENTS] = {"apps/v1", "Deployment", 1},
-    [MODEL_STATEFULSETS] = {"apps/v1", "StatefulSet", 1},
-    [MODEL_JOBS] = {"batch/v1", "Job", 1},
+    [MODEL_NODES] = {"v1", "Node", 0, NULL},
+    [MODEL_PODS] = {"v1", "Pod", 0, NULL},
+    [MODEL_NAMESPACES] = {"v1", "Namespace", 1, NULL},
+    [MODEL_DEPLOYMENTS] = {"apps/v1", "Deployment", 1, NULL},
+    [MODEL_STATEFULSETS] = {"apps/v1", "StatefulSet", 1, NULL},
+    [MODEL_JOBS] = {"batch/v1", "Job", 1, NULL},
+    [MODEL_EVENTS] = {"v1", "Event", 0, "reason=FailedCreate"},
 };
 
 static long ms_since(const struct timespec *t)
@@ -115,7 +119,8 @@ int model_start(struct model *m, struct kube_client *client, struct os_error *er
     if (!client)
         return 0;
     for (int k = 0; k < MODEL_NKINDS; k++) {
-        struct kube_watch_opts opts = {.label_selector = watched[k].managed_only ? MANAGED_SELECTOR : NULL};
+        struct kube_watch_opts opts = {.label_selector = watched[k].managed_only ? MANAGED_SELECTOR : NULL,
+                                       .field_selector = watched[k].field_selector};
         const struct kube_resource *r = kube_resource_by_kind(watched[k].api, watched[k].kind);
         m->stores[k].watch = kube_watch_start(client, r, NULL, &opts, &handlers, &m->stores[k], err);
         if (!m->stores[k].watch) {
@@ -219,7 +224,8 @@ static void tenant_nodes(struct json_object *pods, char *buf, size_t len)
 /* Sort each workload object into its tenant's group by namespace. */
 static void group_objects(struct model *m, struct json_object *index, struct group *g)
 {
-    static const enum model_kind kinds[] = {MODEL_PODS, MODEL_DEPLOYMENTS, MODEL_STATEFULSETS, MODEL_JOBS};
+    static const enum model_kind kinds[] = {MODEL_PODS, MODEL_DEPLOYMENTS, MODEL_STATEFULSETS, MODEL_JOBS,
+                                            MODEL_EVENTS};
 
     for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         json_object_object_foreach(m->stores[kinds[k]].objs, key, obj) {
@@ -257,7 +263,7 @@ static void derive_tenants(struct model *m)
         struct tenant_objects o = {.ns = g[i].ns, .pods = g[i].arr[MODEL_PODS],
                                    .deployments = g[i].arr[MODEL_DEPLOYMENTS],
                                    .statefulsets = g[i].arr[MODEL_STATEFULSETS],
-                                   .jobs = g[i].arr[MODEL_JOBS]};
+                                   .jobs = g[i].arr[MODEL_JOBS], .events = g[i].arr[MODEL_EVENTS]};
         tenant_status_compute(&o, &t->st);
         tenant_nodes(o.pods, t->nodes, sizeof(t->nodes));
         t->created = layout_parse_time(kube_object_str(g[i].ns, "metadata.creationTimestamp"));

@@ -2,7 +2,8 @@
  * model.h - the console's picture of the cluster, fed by watches.
  *
  * One store per watched collection (nodes, pods, tenant namespaces,
- * deployments, statefulsets, jobs), each a json-c object keyed
+ * deployments, statefulsets, jobs, and FailedCreate events, which tell a
+ * quota refusal), each a json-c object keyed
  * "namespace/name" holding a reference to the latest object: O(1) per
  * event, so thousands of tenants stay cheap.  NodeMetrics are polled with
  * an async GET on a timer (metrics.k8s.io has no watch).  model_tick()
@@ -27,7 +28,7 @@
 
 enum model_kind {
     MODEL_NODES, MODEL_PODS, MODEL_NAMESPACES, MODEL_DEPLOYMENTS, MODEL_STATEFULSETS,
-    MODEL_JOBS, MODEL_NKINDS
+    MODEL_JOBS, MODEL_EVENTS, MODEL_NKINDS
 };
 
 struct model;

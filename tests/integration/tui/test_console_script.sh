@@ -127,7 +127,7 @@ TUI_LINES=70 TUI_COLS=250 tui_run '<waitfor:Tenants     2><dump>'
 check_contains "250x70 from the start: meters and numbers on one line" "]  used" "$(tui_dump 1)"
 
 # --- ASCII fallback when the locale is not UTF-8 -------------------------------------------
-LC_ALL=C tui_run '<waitfor:connected>2<waitfor:sim-node-2><dump>3<waitfor:acme><dump>'
+LC_ALL=C tui_run '<waitfor:connected>2<waitfor:sim-node-2><waitfor:[|><dump>3<waitfor:acme><dump>'
 if LC_ALL=C grep -q '[^ -~]' "$OS_TMP/dump.txt"; then
     not_ok "C locale: the screen is plain ASCII" "$(LC_ALL=C grep -n '[^ -~]' "$OS_TMP/dump.txt" | head -3)"
 else
