@@ -267,7 +267,7 @@ static int serve(struct api *api, const struct options *o)
     sigdelset(&set, SIGPIPE);
     sigwait(&set, &sig);
     fprintf(stderr, "odoo-saasd: %s: shutting down\n", strsignal(sig));
-    api_server_quiesce(srv);
+    api_server_quiesce(srv, 20000);
     rc = 0;
 out:
     api_server_stop(srv);

@@ -6,6 +6,7 @@
  * limit; per request we keep a small context: the body (at most 16 KiB:
  * a larger Content-Length is answered 413 at once, a larger chunked body
  * is read and dropped, then answered 413), the start time, and the route.
+ * A count of requests in progress lets a graceful stop wait for them.
  * When the request completes, one log line goes to stderr (time, client,
  * method, path, status, milliseconds: never a header, body or token) and
  * the metrics are counted.
@@ -14,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ struct api_server {
     struct api *api;
     struct MHD_Daemon *d;
     int port;
+    atomic_int in_flight;    /* requests begun and not yet completed */
 };
 
 struct ctx {
@@ -259,12 +262,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
                                  const char *method, const char *version, const char *upload,
                                  size_t *upload_size, void **con_cls)
 {
-    struct api *api = cls;
+    struct api_server *srv = cls;
+    struct api *api = srv->api;
     struct ctx *x = *con_cls;
 
     (void)version;
-    if (!x)
-        return begin(api, c, url, method, con_cls);
+    if (!x) {
+        enum MHD_Result ret = begin(api, c, url, method, con_cls);
+        if (*con_cls)          /* on_completed will count it out */
+            atomic_fetch_add(&srv->in_flight, 1);
+        return ret;
+    }
     if (x->status)              /* answered early (413): drop the rest */
         return MHD_YES;
     if (*upload_size) {
@@ -284,7 +292,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct api *api = cls;
+    struct api_server *srv = cls;
+    struct api *api = srv->api;
     struct ctx *x = *con_cls;
     char ip[64], ts[32];
     double secs;
@@ -303,6 +312,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     free(x->body);
     free(x);
     *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
 }
 
 int api_server_start(struct api *api, const char *addr, int port, struct api_server **out,
@@ -331,14 +341,15 @@ int api_server_start(struct api *api, const char *addr, int port, struct api_ser
         return os_error_set(err, OS_ERR_INVALID, "--listen: %s is not an IP address", addr);
     }
     s->api = api;
-    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_access, api,
+    atomic_init(&s->in_flight, 0);
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_access, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->per_ip_connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
     if (!s->d) {
         free(s);
@@ -355,12 +366,15 @@ int api_server_port(const struct api_server *s)
     return s->port;
 }
 
-void api_server_quiesce(struct api_server *s)
+void api_server_quiesce(struct api_server *s, int wait_ms)
 {
     MHD_socket fd = MHD_quiesce_daemon(s->d);
+    struct timespec tick = {0, 10 * 1000000};
 
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < wait_ms; waited += 10)
+        nanosleep(&tick, NULL);
 }
 
 void api_server_stop(struct api_server *s)

@@ -16,8 +16,10 @@ int api_server_start(struct api *api, const char *addr, int port, struct api_ser
                      struct os_error *err);
 /* The port really bound. */
 int api_server_port(const struct api_server *s);
-/* Stop accepting new connections (the first step of a graceful stop). */
-void api_server_quiesce(struct api_server *s);
+/* Stop accepting new connections, then wait (at most wait_ms) until the
+ * requests in progress have been answered: the first step of a graceful
+ * stop.  Idle keep-alive connections are not waited for. */
+void api_server_quiesce(struct api_server *s, int wait_ms);
 void api_server_stop(struct api_server *s);
 
 #endif
