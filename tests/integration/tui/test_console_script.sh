@@ -65,6 +65,11 @@ check_contains "tenant detail: admin email" "admin@beta.com" "$(tui_dump 6)"
 check_contains "tenant detail: URL" "https://beta.odoo.localhost" "$(tui_dump 6)"
 check_contains "tenant detail: pods table" "POD" "$(tui_dump 6)"
 
+# --- a node lists its tenants -------------------------------------------------------
+tui_run '<waitfor:connected>2<waitfor:sim-node-1><Enter><dump><Esc><dump>'
+check_contains "nodes: Enter lists the tenants on the node" "on node sim-node-1" "$(tui_dump 1)"
+check_contains "nodes: Esc goes back to the nodes" "sim-node-2 Ready" "$(tui_dump 2)"
+
 # --- the ':' line ---------------------------------------------------------------
 tui_run '<waitfor:connected>:no<Tab><dump><Enter><dump>:te<Tab><dump><Esc>:tenant ac<Tab><Enter><waitfor:admin@acme.com><dump>:bogus<Enter><dump>:tenant nosuch<Enter><dump>'
 check_contains ":no<Tab> completes to nodes" ":nodes" "$(tui_dump 1)"
@@ -203,5 +208,16 @@ check_eq "in flight: q then quits at once (four dumps, the last at exit)" 4 "$(g
 tui_run '<waitfor:connected>cslower<Tab><Tab><Tab>a@slow.com<Enter><Esc>q<dump>y'
 check_eq "in flight: y quits anyway, exit 0" 0 "$TUI_RC"
 check_contains "in flight: y came after the question" "Work in flight" "$(tui_dump 1)"
+
+# --- with the simulator's controllers: pods, nodes, live phases ---------------------------------
+sim_stop
+SIM_CONTROLLERS=1 sim_start
+"$OS" tenant create live --tier basic --admin-email admin@live.com >/dev/null 2>&1
+TUI_LINES=40 TUI_COLS=120 tui_run '<waitfor:connected>:tenant live<Enter><waitfor:postgresql-0><wait:300><dump>2<waitfor:sim-node-2><Enter><waitfor:live><dump>'
+check_contains "controllers: the tenant's pods show" "postgresql-0" "$(tui_dump 1)"
+check "controllers: each pod with its state, readiness, restarts and node" sh -c \
+    'printf "%s\n" "$1" | grep -Eq "^postgresql-0 +[A-Za-z]+ +[0-9]/[0-9] +[0-9]+ sim-node-[12] "' - "$(tui_dump 1)"
+check_contains "controllers: the detail names the nodes" "on sim-node-" "$(tui_dump 1)"
+check_contains "controllers: a node lists the tenant with a pod on it" "live" "$(tui_dump 2)"
 
 sim_finish
