@@ -10,8 +10,9 @@
  * reports whether the step would run and nothing else is executed.
  * Remote commands are ssh_exec state machines: deploy_engine_step()
  * pumps them and returns DEPLOY_AGAIN as soon as the socket would block.
- * CONNECT and the bundle upload run to completion inside one call, each
- * under its own deadline.
+ * Connecting and the SFTP upload are state machines too (ssh_session.c,
+ * sftp_upload.c), so the engine waits only in the places those files
+ * name: name resolution, the agent and a passphrase prompt.
  *
  * Every command is sent as "<prelude>\n<command>", the prelude defining
  * the variables steps.c documents.  Values put in the prelude are
@@ -36,7 +37,8 @@
 #define MAX_FILES 512
 #define MAX_DEPTH 8
 
-enum engine_state { E_CONNECT, E_NEXT, E_CHECK, E_RUN_START, E_RUN, E_DONE, E_FAILED };
+enum engine_state { E_CONNECT, E_CONNECTING, E_NEXT, E_CHECK, E_RUN_START, E_RUN, E_UPLOAD, E_DONE,
+                    E_FAILED };
 
 struct deploy_engine {
     struct deploy_opts o;
@@ -48,6 +50,7 @@ struct deploy_engine {
     enum engine_state state;
     struct ssh_conn *conn;
     struct ssh_exec *x;
+    struct ssh_upload *up;
     char *prelude;
     struct ssh_upload_file files[MAX_FILES];
     size_t nfiles;
@@ -247,6 +250,7 @@ void deploy_engine_free(struct deploy_engine *e)
     if (!e)
         return;
     ssh_exec_free(e->x);
+    ssh_upload_free(e->up);
     ssh_conn_free(e->conn);
     for (size_t i = 0; i < e->nfiles; i++) {
         free((char *)e->files[i].remote);
@@ -277,12 +281,14 @@ const struct os_error *deploy_engine_error(const struct deploy_engine *e)
 
 static int fail(struct deploy_engine *e)
 {
-    const struct deploy_step *s = e->state == E_CONNECT || e->cur >= e->nsteps ? NULL
-                                                                                : &e->steps[e->cur];
+    const struct deploy_step *s =
+        e->state <= E_CONNECTING || e->cur >= e->nsteps ? NULL : &e->steps[e->cur];
     if (s && e->state != E_FAILED)
         os_error_prefix(&e->err, "step %s", s->name);
     ssh_exec_free(e->x);
     e->x = NULL;
+    ssh_upload_free(e->up);
+    e->up = NULL;
     e->state = E_FAILED;
     return DEPLOY_FAILED;
 }
@@ -299,8 +305,20 @@ static int do_connect(struct deploy_engine *e)
         .passphrase = e->o.passphrase, .passphrase_ud = e->o.ud,
     };
 
-    if (ssh_conn_open(&co, &e->conn, &e->err) < 0)
+    if (ssh_conn_start(&co, &e->conn, &e->err) < 0)
         return fail(e);
+    e->state = E_CONNECTING;
+    return DEPLOY_AGAIN;
+}
+
+static int do_connecting(struct deploy_engine *e)
+{
+    int rc = ssh_conn_pump(e->conn, &e->err);
+
+    if (rc < 0)
+        return fail(e);
+    if (rc == 0)
+        return DEPLOY_AGAIN;
     if (e->conn->host_key_added)
         emit(e, (struct deploy_event){.kind = DEPLOY_EV_HOST_KEY_ADDED,
                                       .text = e->conn->fingerprint});
@@ -391,15 +409,30 @@ static int do_check(struct deploy_engine *e)
     return DEPLOY_AGAIN;
 }
 
-static int do_upload(struct deploy_engine *e)
+static int start_upload(struct deploy_engine *e)
 {
     char dir[1100];
 
     snprintf(dir, sizeof(dir), "%s.new", e->o.remote_dir);
-    if (ssh_upload(e->conn, dir, e->files, e->nfiles, e->steps[e->cur].timeout_s * 1000,
-                   e->sums_hex, &e->err) < 0)
+    if (ssh_upload_start(e->conn, dir, e->files, e->nfiles, e->steps[e->cur].timeout_s * 1000,
+                         &e->up, &e->err) < 0)
         return fail(e);
+    e->state = E_UPLOAD;
+    return DEPLOY_AGAIN;
+}
+
+static int do_upload(struct deploy_engine *e)
+{
+    int rc = ssh_upload_pump(e->up, &e->err);
+
+    if (rc < 0)
+        return fail(e);
+    if (rc == 0)
+        return DEPLOY_AGAIN;
+    ssh_upload_free(e->up);
+    e->up = NULL;
     e->cmd++;
+    e->state = E_RUN_START;
     return DEPLOY_AGAIN;
 }
 
@@ -415,7 +448,7 @@ static int do_run_start(struct deploy_engine *e)
         return DEPLOY_AGAIN;
     }
     if (!strcmp(cmd, DEPLOY_UPLOAD))
-        return do_upload(e);
+        return start_upload(e);
     if (start(e, cmd, 1) < 0)
         return fail(e);
     e->state = E_RUN;
@@ -473,15 +506,18 @@ int deploy_engine_step(struct deploy_engine *e)
         enum engine_state before = e->state;
         switch (e->state) {
         case E_CONNECT: rc = do_connect(e); break;
+        case E_CONNECTING: rc = do_connecting(e); break;
         case E_NEXT: rc = do_next(e); break;
         case E_CHECK: rc = do_check(e); break;
         case E_RUN_START: rc = do_run_start(e); break;
         case E_RUN: rc = do_run(e); break;
+        case E_UPLOAD: rc = do_upload(e); break;
         case E_DONE: return DEPLOY_DONE;
         case E_FAILED: return DEPLOY_FAILED;
         }
-        if (rc == DEPLOY_AGAIN && before == e->state && (before == E_CHECK || before == E_RUN))
-            return DEPLOY_AGAIN;   /* the command would block: poll the socket */
+        if (rc == DEPLOY_AGAIN && before == e->state &&
+            (before == E_CONNECTING || before == E_CHECK || before == E_RUN || before == E_UPLOAD))
+            return DEPLOY_AGAIN;   /* it would block: poll the socket */
     }
     return rc;
 }

@@ -10,11 +10,11 @@
  * the deployment, and the error carries the end of its stderr.
  *
  * The engine is a state machine: deploy_engine_step() advances it without
- * waiting on the network while a remote command runs, so an event loop
+ * waiting on the network (connecting, checks, commands and the SFTP
+ * upload all return as soon as the socket would block), so an event loop
  * can poll deploy_engine_fd() for deploy_engine_events() and call it
- * again.  Connecting (handshake, host key, authentication) and an SFTP
- * upload are done inside a single step call, each bounded by its own
- * deadline.  deploy_run() is the blocking wrapper the CLI uses.
+ * again.  It waits only for name resolution, ssh-agent and a passphrase
+ * prompt.  deploy_run() is the blocking wrapper the CLI uses.
  */
 #ifndef DEPLOY_DEPLOY_H
 #define DEPLOY_DEPLOY_H

@@ -84,21 +84,32 @@ struct ssh_conn_opts {
     void *passphrase_ud;
 };
 
+struct ssh_pending;
+
 struct ssh_conn {
     int fd;
     LIBSSH2_SESSION *session;
+    int state;                    /* private: where the connect is */
+    struct ssh_pending *pending;  /* private: the connect in progress */
     char fingerprint[SSH_FP_MAX]; /* the server's host key */
     int host_key_added;           /* known_hosts got a new line */
 };
 
-/* Connect, check the host key, authenticate.  *out is new on success;
- * free with ssh_conn_free().  Failures say which stage failed. */
+/* Start connecting (name resolution and the TCP connect are started
+ * here); then call ssh_conn_pump() whenever ssh_conn_fd() is ready for
+ * ssh_conn_events().  *out is new; free with ssh_conn_free(). */
+int ssh_conn_start(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err);
+/* Advance the connect: 1 ready (host key trusted, authenticated), 0 call
+ * again, <0 failed (err says which stage). */
+int ssh_conn_pump(struct ssh_conn *c, struct os_error *err);
+/* Blocking wrapper: connect, check the host key, authenticate.  *out is
+ * new on success; free with ssh_conn_free(). */
 int ssh_conn_open(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err);
 /* Disconnect politely (bounded) and free.  Safe on NULL. */
 void ssh_conn_free(struct ssh_conn *c);
 /* The socket, for callers that poll it themselves. */
 int ssh_conn_fd(const struct ssh_conn *c);
-/* POLLIN/POLLOUT the session is waiting for. */
+/* POLLIN/POLLOUT the connection is waiting for. */
 short ssh_conn_events(const struct ssh_conn *c);
 
 /* ---- remote commands (ssh_exec.c) ------------------------------------ */
@@ -148,6 +159,18 @@ struct ssh_upload_file {
  * SHA256SUMS text itself, which identifies the whole upload. */
 int ssh_upload(struct ssh_conn *c, const char *remote_dir, const struct ssh_upload_file *files,
                size_t n, int timeout_ms, char *sums_hex, struct os_error *err);
+
+struct ssh_upload;
+
+/* The same as a state machine: start (checksums are computed here; files
+ * must stay valid until ssh_upload_free), then ssh_upload_pump() whenever
+ * the socket is ready: 1 done and verified, 0 call again, <0 failed. */
+int ssh_upload_start(struct ssh_conn *c, const char *remote_dir,
+                     const struct ssh_upload_file *files, size_t n, int timeout_ms,
+                     struct ssh_upload **out, struct os_error *err);
+int ssh_upload_pump(struct ssh_upload *u, struct os_error *err);
+const char *ssh_upload_sums_hex(const struct ssh_upload *u);
+void ssh_upload_free(struct ssh_upload *u);
 
 /* Build the SHA256SUMS text for files (local checksums).  *text is
  * malloc'd, caller frees; sums_hex as above.  Pure but for file reads. */

@@ -12,11 +12,16 @@
  * after use.  When everything fails, one message lists what was tried and
  * why each failed, without key material.
  *
- * The session stays in non-blocking mode; every libssh2 call that returns
- * LIBSSH2_ERROR_EAGAIN is retried after ssh_wait(), under one deadline for
- * the whole connect.  The agent is the exception: libssh2 1.10 talks to
- * it synchronously, so the session is made blocking with a timeout for
- * that part only.
+ * Connecting is a state machine (TCP, HANDSHAKE, HOSTKEY, METHODS, AGENT,
+ * KEYS, READY) advanced by ssh_conn_pump() whenever the socket is ready,
+ * under one deadline for the whole connect; ssh_conn_open() is the
+ * blocking wrapper.  The session stays in non-blocking mode and every
+ * libssh2 call that returns LIBSSH2_ERROR_EAGAIN is simply called again
+ * on the next pump.  Three things still wait inside one pump: name
+ * resolution (getaddrinfo), the agent (libssh2 1.10 talks to it
+ * synchronously, so the session is made blocking with the remaining
+ * deadline as its timeout for that part only), and the passphrase
+ * callback.
  */
 #include "config.h"
 
@@ -34,6 +39,23 @@
 #include "deploy/ssh.h"
 
 #define AUTH_NOTES_MAX 400
+#define NKEYS 3
+
+enum conn_state { C_TCP, C_HANDSHAKE, C_HOSTKEY, C_METHODS, C_AGENT, C_KEYS, C_READY };
+
+/* The connect in progress; freed once the connection is ready. */
+struct ssh_pending {
+    struct ssh_conn_opts o;
+    char *strings[4];
+    struct addrinfo *res, *ai;
+    int64_t deadline;
+    char known_hosts[1024];
+    char keys[NKEYS][1024];
+    int nkeys, key;               /* key files to try, the current one */
+    int asked;                    /* the current key's passphrase was asked */
+    char pass[256];
+    char notes[AUTH_NOTES_MAX];
+};
 
 int64_t ssh_now_ms(void)
 {
@@ -44,9 +66,12 @@ int64_t ssh_now_ms(void)
 
 short ssh_conn_events(const struct ssh_conn *c)
 {
-    int dir = libssh2_session_block_directions(c->session);
+    int dir;
     short ev = 0;
 
+    if (c->state == C_TCP)
+        return POLLOUT;
+    dir = libssh2_session_block_directions(c->session);
     if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
         ev |= POLLIN;
     if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
@@ -83,61 +108,6 @@ static const char *last_error(LIBSSH2_SESSION *s)
     return msg && *msg ? msg : "unknown error";
 }
 
-static int wait_connected(int fd, int64_t deadline, const char *host, int port,
-                          struct os_error *err)
-{
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
-    int soerr = 0;
-    socklen_t sl = sizeof(soerr);
-    int64_t left = deadline - ssh_now_ms();
-
-    if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-        return os_error_set(err, OS_ERR_NET, "%s:%d: connection timed out", host, port);
-    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-    if (soerr)
-        return os_error_set(err, OS_ERR_NET, "%s:%d: %s", host, port, strerror(soerr));
-    return 0;
-}
-
-/* A connected, non-blocking TCP socket (first address that answers). */
-static int tcp_connect(const char *host, int port, int64_t deadline, struct os_error *err)
-{
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-    char portstr[16];
-    int fd = -1, rc;
-
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0)
-        return os_error_set(err, OS_ERR_NET, "%s: %s", host, gai_strerror(rc));
-    os_error_set(err, OS_ERR_NET, "%s: no address", host);
-    for (ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0)
-            continue;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-            (errno == EINPROGRESS && wait_connected(fd, deadline, host, port, err) == 0))
-            break;
-        if (errno != EINPROGRESS)
-            os_error_set(err, OS_ERR_NET, "%s:%d: %s", host, port, strerror(errno));
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    return fd < 0 ? err->code : fd;
-}
-
-static int handshake(struct ssh_conn *c, int64_t deadline, struct os_error *err)
-{
-    int rc;
-
-    while ((rc = libssh2_session_handshake(c->session, c->fd)) == LIBSSH2_ERROR_EAGAIN)
-        if (ssh_wait(c, deadline, err) < 0)
-            return os_error_prefix(err, "SSH handshake");
-    if (rc)
-        return os_error_set(err, OS_ERR_NET, "SSH handshake failed: %s", last_error(c->session));
-    return 0;
-}
-
 /* Append "what: why" (or "what") to the list of failed attempts. */
 static void note(char *notes, const char *what, const char *why)
 {
@@ -146,16 +116,69 @@ static void note(char *notes, const char *what, const char *why)
              why ? why : "");
 }
 
-/* 1 authenticated, 0 not, <0 fatal (err). */
-static int try_agent(struct ssh_conn *c, const char *user, int64_t deadline, char *notes)
+/* ---- TCP ------------------------------------------------------------- */
+
+/* Start a non-blocking connect to the next address: 0 started (or
+ * connected), <0 when no address is left. */
+static int tcp_next(struct ssh_conn *c, struct os_error *err)
 {
+    struct ssh_pending *p = c->pending;
+
+    for (; p->ai; p->ai = p->ai->ai_next) {
+        c->fd = socket(p->ai->ai_family, p->ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                       p->ai->ai_protocol);
+        if (c->fd < 0)
+            continue;
+        if (connect(c->fd, p->ai->ai_addr, p->ai->ai_addrlen) == 0 || errno == EINPROGRESS)
+            return 0;
+        os_error_set(err, OS_ERR_NET, "%s:%d: %s", p->o.host, p->o.port, strerror(errno));
+        close(c->fd);
+        c->fd = -1;
+    }
+    return err->code ? err->code : os_error_set(err, OS_ERR_NET, "%s: no address", p->o.host);
+}
+
+/* The connect finished one way or the other? */
+static int step_tcp(struct ssh_conn *c, struct os_error *err)
+{
+    struct pollfd pf = {.fd = c->fd, .events = POLLOUT};
+    int soerr = 0;
+    socklen_t sl = sizeof(soerr);
+
+    if (poll(&pf, 1, 0) <= 0)
+        return 0;
+    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    if (soerr) {
+        os_error_set(err, OS_ERR_NET, "%s:%d: %s", c->pending->o.host, c->pending->o.port,
+                     strerror(soerr));
+        close(c->fd);
+        c->fd = -1;
+        c->pending->ai = c->pending->ai->ai_next;
+        return tcp_next(c, err) < 0 ? err->code : 0;
+    }
+    if (!(c->session = libssh2_session_init()))
+        return os_error_set(err, OS_ERR_NOMEM, "cannot start an SSH session");
+    if (ssh_prefer_known_host_keys(c->session, c->pending->known_hosts, c->pending->o.host,
+                                   c->pending->o.port, err) < 0)
+        return err->code;
+    libssh2_session_set_blocking(c->session, 0);
+    c->state = C_HANDSHAKE;
+    return 1;
+}
+
+/* ---- authentication -------------------------------------------------- */
+
+/* 1 authenticated, 0 not.  Synchronous (see the top of the file). */
+static int try_agent(struct ssh_conn *c)
+{
+    struct ssh_pending *p = c->pending;
     struct libssh2_agent_publickey *id = NULL, *prev = NULL;
     LIBSSH2_AGENT *agent;
     int ok = 0;
-    long left = (long)(deadline - ssh_now_ms());
+    long left = (long)(p->deadline - ssh_now_ms());
 
     if (!getenv("SSH_AUTH_SOCK")) {
-        note(notes, "ssh-agent", "not running (SSH_AUTH_SOCK unset)");
+        note(p->notes, "ssh-agent", "not running (SSH_AUTH_SOCK unset)");
         return 0;
     }
     if (!(agent = libssh2_agent_init(c->session)))
@@ -163,14 +186,14 @@ static int try_agent(struct ssh_conn *c, const char *user, int64_t deadline, cha
     libssh2_session_set_blocking(c->session, 1);
     libssh2_session_set_timeout(c->session, left > 0 ? left : 1);
     if (libssh2_agent_connect(agent) != 0 || libssh2_agent_list_identities(agent) != 0) {
-        note(notes, "ssh-agent", "cannot talk to the agent");
+        note(p->notes, "ssh-agent", "cannot talk to the agent");
     } else {
         while (!ok && libssh2_agent_get_identity(agent, &id, prev) == 0) {
-            ok = libssh2_agent_userauth(agent, user, id) == 0;
+            ok = libssh2_agent_userauth(agent, p->o.user, id) == 0;
             prev = id;
         }
         if (!ok)
-            note(notes, "ssh-agent", prev ? "no identity was accepted" : "holds no keys");
+            note(p->notes, "ssh-agent", prev ? "no identity was accepted" : "holds no keys");
     }
     libssh2_agent_disconnect(agent);
     libssh2_agent_free(agent);
@@ -179,95 +202,151 @@ static int try_agent(struct ssh_conn *c, const char *user, int64_t deadline, cha
     return ok;
 }
 
-static int pubkey_file(struct ssh_conn *c, const char *user, const char *path, const char *pass,
-                       int64_t deadline, struct os_error *err)
+static void key_failed(struct ssh_conn *c, int rc)
 {
-    int rc;
+    struct ssh_pending *p = c->pending;
+    const char *path = p->keys[p->key];
 
-    while ((rc = libssh2_userauth_publickey_fromfile_ex(c->session, user, strlen(user), NULL, path,
-                                                        pass)) == LIBSSH2_ERROR_EAGAIN)
-        if (ssh_wait(c, deadline, err) < 0)
-            return OS_ERR_NET;
-    return rc;
+    if (rc == LIBSSH2_ERROR_FILE)
+        note(p->notes, path, "cannot use the key (wrong or missing passphrase, or an unsupported "
+                             "format)");
+    else if (rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
+        note(p->notes, path, "refused by the server");
+    else
+        note(p->notes, path, last_error(c->session));
 }
 
-/* 1 authenticated, 0 not, <0 fatal.  Asks for a passphrase once when the
- * key cannot be read without one. */
-static int try_key(struct ssh_conn *c, const struct ssh_conn_opts *o, const char *path,
-                   int64_t deadline, char *notes, struct os_error *err)
+/* One attempt with the current key file: 1 authenticated, 0 call again
+ * when the socket is ready, 2 this key is done (try the next), 3 try it
+ * again now (a passphrase was just given), <0 fatal. */
+static int try_key(struct ssh_conn *c)
 {
-    char pass[256] = "";
+    struct ssh_pending *p = c->pending;
+    const char *path = p->keys[p->key], *user = p->o.user;
     int rc;
 
-    if (access(path, R_OK) != 0) {
-        note(notes, path, strerror(errno));
+    if (!p->asked && access(path, R_OK) != 0) {
+        note(p->notes, path, strerror(errno));
+        return 2;
+    }
+    rc = libssh2_userauth_publickey_fromfile_ex(c->session, user, strlen(user), NULL, path,
+                                                p->pass);
+    if (rc == LIBSSH2_ERROR_EAGAIN)
         return 0;
-    }
-    rc = pubkey_file(c, o->user, path, "", deadline, err);
-    if (rc == LIBSSH2_ERROR_FILE && o->passphrase &&
-        o->passphrase(o->passphrase_ud, path, pass, sizeof(pass)) == 0) {
-        rc = pubkey_file(c, o->user, path, pass, deadline, err);
-        explicit_bzero(pass, sizeof(pass));
-    }
     if (rc == 0)
         return 1;
-    if (rc == OS_ERR_NET)
-        return rc;
-    if (rc == LIBSSH2_ERROR_FILE)
-        note(notes, path,
-             "cannot use the key (wrong or missing passphrase, or an unsupported format)");
-    else if (rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
-        note(notes, path, "refused by the server");
-    else
-        note(notes, path, last_error(c->session));
-    return 0;
-}
-
-/* The methods the server offers; NULL with *none_ok when "none" worked. */
-static int auth_methods(struct ssh_conn *c, const char *user, int64_t deadline, char *buf,
-                        size_t len, struct os_error *err)
-{
-    char *list;
-
-    while (!(list = libssh2_userauth_list(c->session, user, strlen(user)))) {
-        if (libssh2_userauth_authenticated(c->session))
-            return 1;
-        if (libssh2_session_last_errno(c->session) != LIBSSH2_ERROR_EAGAIN)
-            return os_error_set(err, OS_ERR_NET, "SSH: %s", last_error(c->session));
-        if (ssh_wait(c, deadline, err) < 0)
-            return err->code;
+    if (rc == LIBSSH2_ERROR_FILE && !p->asked && p->o.passphrase) {
+        p->asked = 1;
+        if (p->o.passphrase(p->o.passphrase_ud, path, p->pass, sizeof(p->pass)) == 0)
+            return 3;
     }
-    snprintf(buf, len, "%s", list);
-    return 0;
+    if (rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+        rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_TIMEOUT)
+        return -1;
+    key_failed(c, rc);
+    return 2;
 }
 
-static int authenticate(struct ssh_conn *c, const struct ssh_conn_opts *o, int64_t deadline,
-                        struct os_error *err)
+static int step_keys(struct ssh_conn *c, struct os_error *err)
 {
-    static const char *const defaults[] = {".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_rsa"};
-    char methods[256], notes[AUTH_NOTES_MAX] = "", path[1024];
-    const char *home = getenv("HOME");
+    struct ssh_pending *p = c->pending;
     int rc;
 
-    if ((rc = auth_methods(c, o->user, deadline, methods, sizeof(methods), err)) != 0)
-        return rc < 0 ? rc : 0;
-    if (!strstr(methods, "publickey"))
+    while (p->key < p->nkeys) {
+        rc = try_key(c);
+        if (rc == 0)
+            return 0;
+        if (rc == 3)
+            continue;
+        if (rc == 1) {
+            c->state = C_READY;
+            return 1;
+        }
+        explicit_bzero(p->pass, sizeof(p->pass));
+        if (rc < 0)
+            return os_error_set(err, OS_ERR_NET, "authentication: %s", last_error(c->session));
+        p->key++;
+        p->asked = 0;
+    }
+    return os_error_set(err, OS_ERR_AUTH, "authentication failed for %s@%s: %s", p->o.user,
+                        p->o.host, p->notes[0] ? p->notes : "no key to offer");
+}
+
+static int step_methods(struct ssh_conn *c, struct os_error *err)
+{
+    struct ssh_pending *p = c->pending;
+    char *list = libssh2_userauth_list(c->session, p->o.user, strlen(p->o.user));
+
+    if (!list) {
+        if (libssh2_userauth_authenticated(c->session)) {
+            c->state = C_READY;
+            return 1;
+        }
+        if (libssh2_session_last_errno(c->session) == LIBSSH2_ERROR_EAGAIN)
+            return 0;
+        return os_error_set(err, OS_ERR_NET, "SSH: %s", last_error(c->session));
+    }
+    if (!strstr(list, "publickey"))
         return os_error_set(err, OS_ERR_AUTH, "%s@%s accepts no public key authentication "
-                            "(offers: %s)", o->user, o->host, methods);
-    if (!o->no_agent && (rc = try_agent(c, o->user, deadline, notes)) != 0)
-        return rc < 0 ? rc : 0;
-    if (o->identity)
-        rc = try_key(c, o, o->identity, deadline, notes, err);
-    for (size_t i = 0; !o->identity && rc == 0 && home && i < 3; i++) {
-        snprintf(path, sizeof(path), "%s/%s", home, defaults[i]);
-        rc = try_key(c, o, path, deadline, notes, err);
+                            "(offers: %s)", p->o.user, p->o.host, list);
+    c->state = p->o.no_agent ? C_KEYS : C_AGENT;
+    return 1;
+}
+
+/* ---- the machine ----------------------------------------------------- */
+
+static int step_handshake(struct ssh_conn *c, struct os_error *err)
+{
+    int rc = libssh2_session_handshake(c->session, c->fd);
+
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return 0;
+    if (rc)
+        return os_error_set(err, OS_ERR_NET, "%s:%d: SSH handshake failed: %s",
+                            c->pending->o.host, c->pending->o.port, last_error(c->session));
+    c->state = C_HOSTKEY;
+    return 1;
+}
+
+static int step_hostkey(struct ssh_conn *c, struct os_error *err)
+{
+    struct ssh_pending *p = c->pending;
+    size_t klen = 0;
+    int ktype, rc;
+    const char *key;
+
+    if ((rc = ssh_check_host_key(c->session, p->known_hosts, p->o.host, p->o.port, p->o.policy,
+                                 &c->host_key_added, err)) < 0)
+        return rc;
+    key = libssh2_session_hostkey(c->session, &klen, &ktype);
+    ssh_fingerprint((const unsigned char *)key, klen, c->fingerprint, sizeof(c->fingerprint));
+    c->state = C_METHODS;
+    return 1;
+}
+
+int ssh_conn_pump(struct ssh_conn *c, struct os_error *err)
+{
+    int rc = 1;
+
+    if (c->state != C_READY && ssh_now_ms() > c->pending->deadline)
+        return os_error_set(err, OS_ERR_NET, "%s:%d: timed out connecting",
+                            c->pending->o.host, c->pending->o.port);
+    while (rc == 1 && c->state != C_READY) {
+        switch (c->state) {
+        case C_TCP: rc = step_tcp(c, err); break;
+        case C_HANDSHAKE: rc = step_handshake(c, err); break;
+        case C_HOSTKEY: rc = step_hostkey(c, err); break;
+        case C_METHODS: rc = step_methods(c, err); break;
+        case C_AGENT:
+            c->state = try_agent(c) ? C_READY : C_KEYS;
+            break;
+        case C_KEYS: rc = step_keys(c, err); break;
+        case C_READY: break;
+        }
     }
     if (rc < 0)
-        return os_error_prefix(err, "authentication");
-    if (rc == 0)
-        return os_error_set(err, OS_ERR_AUTH, "authentication failed for %s@%s: %s", o->user,
-                            o->host, notes[0] ? notes : "no key to offer");
-    return 0;
+        return rc;
+    return c->state == C_READY;
 }
 
 static int known_hosts_path(const struct ssh_conn_opts *o, char *buf, size_t len,
@@ -285,39 +364,67 @@ static int known_hosts_path(const struct ssh_conn_opts *o, char *buf, size_t len
     return 0;
 }
 
-static int open_steps(struct ssh_conn *c, const struct ssh_conn_opts *o, struct os_error *err)
+static void key_list(struct ssh_pending *p)
 {
-    int64_t deadline = ssh_now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 30000);
-    int port = o->port > 0 ? o->port : 22, rc;
-    char kh[1024];
+    static const char *const defaults[] = {".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_rsa"};
+    const char *home = getenv("HOME");
 
-    if ((rc = known_hosts_path(o, kh, sizeof(kh), err)) < 0)
-        return rc;
-    if ((c->fd = tcp_connect(o->host, port, deadline, err)) < 0)
-        return c->fd;
-    if (!(c->session = libssh2_session_init()))
-        return os_error_set(err, OS_ERR_NOMEM, "cannot start an SSH session");
-    if ((rc = ssh_prefer_known_host_keys(c->session, kh, o->host, port, err)) < 0)
-        return rc;
-    libssh2_session_set_blocking(c->session, 0);
-    if ((rc = handshake(c, deadline, err)) < 0)
-        return os_error_prefix(err, "%s:%d", o->host, port);
-    if ((rc = ssh_check_host_key(c->session, kh, o->host, port, o->policy, &c->host_key_added,
-                                 err)) < 0)
-        return rc;
-    size_t klen;
-    int ktype;
-    const char *key = libssh2_session_hostkey(c->session, &klen, &ktype);
-    ssh_fingerprint((const unsigned char *)key, klen, c->fingerprint, sizeof(c->fingerprint));
-    return authenticate(c, o, deadline, err);
+    if (p->o.identity) {
+        snprintf(p->keys[0], sizeof(p->keys[0]), "%s", p->o.identity);
+        p->nkeys = 1;
+        return;
+    }
+    for (int i = 0; home && i < NKEYS; i++)
+        snprintf(p->keys[p->nkeys++], sizeof(p->keys[0]), "%s/%s", home, defaults[i]);
 }
 
-int ssh_conn_open(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err)
+static int pending_init(struct ssh_conn *c, const struct ssh_conn_opts *o, struct os_error *err)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+    struct ssh_pending *p;
+    char portstr[16];
+    int rc;
+
+    if (!(p = c->pending = calloc(1, sizeof(*p))))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    p->o = *o;
+    p->o.port = o->port > 0 ? o->port : 22;
+    if (!(p->o.user = p->strings[0] = strdup(o->user)) ||
+        !(p->o.host = p->strings[1] = strdup(o->host)))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    p->o.identity = p->o.known_hosts = NULL;
+    p->deadline = ssh_now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 30000);
+    if ((rc = known_hosts_path(o, p->known_hosts, sizeof(p->known_hosts), err)) < 0)
+        return rc;
+    if (o->identity)
+        p->o.identity = p->strings[2] = strdup(o->identity);
+    key_list(p);
+    snprintf(portstr, sizeof(portstr), "%d", p->o.port);
+    if ((rc = getaddrinfo(o->host, portstr, &hints, &p->res)) != 0)
+        return os_error_set(err, OS_ERR_NET, "%s: %s", o->host, gai_strerror(rc));
+    p->ai = p->res;
+    return tcp_next(c, err);
+}
+
+static void pending_free(struct ssh_pending *p)
+{
+    if (!p)
+        return;
+    if (p->res)
+        freeaddrinfo(p->res);
+    for (int i = 0; i < 4; i++)
+        free(p->strings[i]);
+    explicit_bzero(p, sizeof(*p));
+    free(p);
+}
+
+int ssh_conn_start(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err)
 {
     struct ssh_conn *c = calloc(1, sizeof(*c));
     int rc;
 
     *out = NULL;
+    os_error_clear(err);
     if (!c)
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     c->fd = -1;
@@ -325,10 +432,30 @@ int ssh_conn_open(const struct ssh_conn_opts *o, struct ssh_conn **out, struct o
         free(c);
         return os_error_set(err, OS_ERR_IO, "libssh2 failed to initialise");
     }
-    if ((rc = open_steps(c, o, err)) < 0) {
+    if ((rc = pending_init(c, o, err)) < 0) {
         ssh_conn_free(c);
         return rc;
     }
+    *out = c;
+    return 0;
+}
+
+int ssh_conn_open(const struct ssh_conn_opts *o, struct ssh_conn **out, struct os_error *err)
+{
+    struct ssh_conn *c;
+    int rc;
+
+    if ((rc = ssh_conn_start(o, &c, err)) < 0)
+        return rc;
+    while ((rc = ssh_conn_pump(c, err)) == 0)
+        if ((rc = ssh_wait(c, c->pending->deadline, err)) < 0)
+            break;
+    if (rc < 0) {
+        ssh_conn_free(c);
+        return rc;
+    }
+    pending_free(c->pending);
+    c->pending = NULL;
     *out = c;
     return 0;
 }
@@ -341,12 +468,14 @@ void ssh_conn_free(struct ssh_conn *c)
         return;
     if (c->session) {
         deadline = ssh_now_ms() + 2000;
-        while (libssh2_session_disconnect(c->session, "bye") == LIBSSH2_ERROR_EAGAIN &&
+        while (c->state >= C_HOSTKEY &&
+               libssh2_session_disconnect(c->session, "bye") == LIBSSH2_ERROR_EAGAIN &&
                ssh_wait(c, deadline, NULL) == 0)
             ;
         libssh2_session_free(c->session);
     }
     if (c->fd >= 0)
         close(c->fd);
+    pending_free(c->pending);
     free(c);
 }
