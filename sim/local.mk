@@ -30,6 +30,7 @@ odoo_saas_sim_SOURCES = \
 	sim/events.c \
 	sim/metrics.c sim/metrics.h \
 	sim/seed_tenants.c \
+	sim/logs.c sim/logs.h \
 	$(SIM_PHASE2_SRC)
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
 odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread -lm

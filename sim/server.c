@@ -31,6 +31,7 @@
 #include <microhttpd.h>
 
 #include "sim.h"
+#include "logs.h"
 
 struct conn_ctx {
     char *body;
@@ -84,6 +85,8 @@ static void response_clear(struct sim_response *rs)
         free(rs->warnings[i]);
     if (rs->watch)
         sim_watch_free(rs->watch);
+    if (rs->stream && rs->stream_free)
+        rs->stream_free(rs->stream);
 }
 
 /* 1 when the Accept header allows a JSON answer.  We only produce JSON; a
@@ -136,6 +139,8 @@ static void dispatch_resource(struct sim_request *rq, struct sim_response *rs)
         sim_respond_status(rs, sim_status_method_not_allowed(r->res, m));
     else if (!strcmp(r->sub, "scale") && (is_get || !strcmp(m, "PUT") || !strcmp(m, "PATCH")))
         sim_scale(rq, rs);
+    else if (!strcmp(r->sub, "log") && r->has_name && !strcmp(r->res->kind, "Pod") && is_get)
+        sim_pod_logs(rq, rs);       /* logs.c */
     else if (is_get && r->has_name)
         sim_verb_get(rq, rs);
     else if (is_get && sim_query_true(rq, "watch"))
@@ -212,6 +217,15 @@ static struct MHD_Response *build_response(struct sim_response *rs)
         if (r) {
             rs->watch = NULL;    /* MHD owns it now */
             MHD_add_response_header(r, "Content-Type", "application/json");
+        }
+        return r;
+    }
+    if (rs->stream) {
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4 * 1024, rs->stream_read,
+                                              rs->stream, rs->stream_free);
+        if (r) {
+            rs->stream = NULL;   /* MHD owns it now */
+            MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "text/plain");
         }
         return r;
     }

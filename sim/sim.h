@@ -256,6 +256,11 @@ struct sim_response {
     char *warnings[8];       /* owned Warning header values */
     int nwarnings;
     struct sim_watch *watch; /* set for a watch stream (owned) */
+    /* Another stream (pod logs with follow): MHD content reader and its
+     * free function; stream is owned until handed to MHD. */
+    void *stream;
+    ssize_t (*stream_read)(void *cls, uint64_t pos, char *buf, size_t max);
+    void (*stream_free)(void *cls);
 };
 
 struct sim_request {

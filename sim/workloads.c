@@ -668,6 +668,27 @@ static void job_pods(struct sim *s, struct sim_nsview *v, struct sim_object *j, 
     int64_t backoff = sim_ctl_int(j->obj, "spec.backoffLimit", 6);
     int suspended = sim_json_path(j->obj, "spec.suspend") && json_object_get_boolean(sim_json_path(j->obj, "spec.suspend"));
 
+    if (tmpl && !sim_json_path(j->obj, "spec.selector") && sim_json_str(j->obj, "metadata.uid")) {
+        /* The API server's Job defaulting: a selector on the controller
+         * uid, and those labels on the template (kubectl logs job/NAME
+         * finds the pods by it). */
+        const char *u = sim_json_str(j->obj, "metadata.uid");
+        json_object *nj = sim_ctl_copy(j->obj);
+        json_object *ml = sim_json_obj(sim_json_obj(sim_json_obj(nj, "spec"), "selector"), "matchLabels");
+        sim_json_set_str(ml, "batch.kubernetes.io/controller-uid", u);
+        json_object *tl = sim_json_obj(sim_json_obj(sim_json_obj(sim_json_obj(nj, "spec"), "template"), "metadata"), "labels");
+        sim_json_set_str(tl, "batch.kubernetes.io/controller-uid", u);
+        sim_json_set_str(tl, "batch.kubernetes.io/job-name", j->name);
+        sim_json_set_str(tl, "controller-uid", u);
+        sim_json_set_str(tl, "job-name", j->name);
+        if (s->ctl->seeding) {
+            json_object_put(j->obj);
+            j->obj = nj;
+        } else {
+            sim_store_replace(s, j, nj);
+        }
+        tmpl = sim_json_path(j->obj, "spec.template");
+    }
     if (!tmpl || suspended || job_finished(j->obj) || k.succeeded >= completions || k.failed > backoff ||
         k.active > 0 || !may_create(s, j, now, next))
         return;
