@@ -143,6 +143,26 @@ static void test_claims(void **state)
     free(t);
 }
 
+static void test_email_claim(void **state)
+{
+    struct auth_jwt_claims c;
+    struct os_error err;
+    char *t;
+
+    (void)state;
+    t = forge("{\"alg\":\"HS256\"}", "{\"iss\":\"odoo-saasd\",\"aud\":\"odoo-saas-api\",\"sub\":\"u-1\","
+              "\"email\":\"ann@example.com\",\"iat\":1,\"exp\":9999}", &key);
+    assert_int_equal(auth_jwt_verify(&key, t, 10, &c, &err), 0);
+    assert_string_equal(c.sub, "u-1");
+    assert_string_equal(c.email, "ann@example.com");
+    free(t);
+    t = forge("{\"alg\":\"HS256\"}", "{\"iss\":\"odoo-saasd\",\"aud\":\"odoo-saas-api\",\"sub\":\"u-1\","
+              "\"email\":42,\"iat\":1,\"exp\":9999}", &key);
+    assert_int_equal(auth_jwt_verify(&key, t, 10, &c, &err), 0);
+    assert_string_equal(c.email, "");   /* not a string: absent */
+    free(t);
+}
+
 static void test_garbage(void **state)
 {
     static const char *bad[] = {"", ".", "..", "a.b.c", "a.b.c.d", "eyJhbGciOiJIUzI1NiJ9..", "e30.e30.e30",
@@ -196,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_alg_none_refused),
         cmocka_unit_test(test_wrong_key_and_tamper),
         cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_email_claim),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_key_file),
     };
