@@ -168,6 +168,7 @@ struct kube_call *kube_request_json_start(struct kube_client *c, const char *met
     fill_spec(&spec, method, path, content_type,
               body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL);
     spec.on_done = json_done;
+    spec.on_cancel = free;   /* jc is ours: a cancelled call must not leak it */
     spec.userdata = jc;
     call = kube_call_start(c, &spec, err);
     if (!call)

@@ -47,6 +47,7 @@ struct kube_call {
     long timeout_ms;
     kube_data_fn on_data;
     kube_done_fn on_done;
+    void (*on_cancel)(void *userdata);
     void *userdata;
 
     unsigned long id;         /* per client, for the trace */
@@ -445,6 +446,7 @@ static struct kube_call *new_call(struct kube_client *c, const struct kube_call_
     call->timeout_ms = spec->timeout_ms;
     call->on_data = spec->on_data;
     call->on_done = spec->on_done;
+    call->on_cancel = spec->on_cancel;
     call->userdata = spec->userdata;
     call->start_ms = now_ms();
     return call;
@@ -494,6 +496,8 @@ void kube_call_cancel(struct kube_client *c, struct kube_call *call)
     if (call->state == CALL_RUNNING)
         curl_multi_remove_handle(c->multi, call->easy);
     unlink_call(c, call);
+    if (call->on_cancel)
+        call->on_cancel(call->userdata);
     free_call(call);
 }
 
@@ -780,6 +784,7 @@ int kube_client_call(struct kube_client *c, const struct kube_call_spec *spec,
     memset(resp, 0, sizeof(*resp));
     os_error_clear(&resp->err);
     s.on_done = sync_done;
+    s.on_cancel = NULL;
     s.userdata = &r;
     if (!kube_call_start(c, &s, err)) {
         resp->err = *err;

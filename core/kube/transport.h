@@ -71,6 +71,10 @@ struct kube_call_spec {
     long delay_ms;            /* start after this long (a backoff of the caller's) */
     kube_data_fn on_data;
     kube_done_fn on_done;
+    /* Called instead of on_done when the call is cancelled (kube_call_cancel
+     * or kube_client_free), so userdata the call owns can be freed; NULL
+     * when there is nothing to free. */
+    void (*on_cancel)(void *userdata);
     void *userdata;
 };
 
