@@ -15,6 +15,7 @@
 
 #include "sim.h"
 #include "controllers.h"
+#include "state.h"
 
 static int64_t mono_ms(void)
 {
@@ -54,6 +55,7 @@ static int64_t namespace_purger(struct sim *s, int64_t now)
 static const struct sim_controller controllers[] = {
     {"namespace-purger", namespace_purger},
     {"workloads", sim_controllers_step},   /* controllers.c */
+    {"state-saver", sim_state_step},       /* state.c: last, it drops the lock to write */
 };
 
 /* One pass over every controller (lock held).  Returns the earliest

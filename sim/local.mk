@@ -31,6 +31,7 @@ odoo_saas_sim_SOURCES = \
 	sim/metrics.c sim/metrics.h \
 	sim/seed_tenants.c \
 	sim/logs.c sim/logs.h \
+	sim/state.c sim/state.h \
 	$(SIM_PHASE2_SRC)
 odoo_saas_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
 odoo_saas_sim_LDADD = $(CORE_LIBS) $(MHD_LIBS) $(GNUTLS_LIBS) -lpthread -lm
@@ -47,7 +48,8 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_robustness.sh \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
-	tests/integration/sim/test_seed_tenants.sh
+	tests/integration/sim/test_seed_tenants.sh \
+	tests/integration/sim/test_state.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
@@ -59,4 +61,5 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_robustness.sh \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
-	tests/integration/sim/test_seed_tenants.sh
+	tests/integration/sim/test_seed_tenants.sh \
+	tests/integration/sim/test_state.sh

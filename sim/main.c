@@ -28,6 +28,7 @@
 
 #include "sim.h"
 #include "controllers.h"
+#include "state.h"
 
 enum { O_LISTEN = 256, O_NODES, O_KCFG, O_SEED, O_STATE, O_LAT, O_FAIL, O_TENANTS, O_NSDELAY, O_BOOKMARK, O_CONTTTL, O_PODSTART, O_NOCTL };
 
@@ -49,7 +50,7 @@ static const struct sim_opt options[] = {
     {"continue-ttl-ms", O_CONTTTL, "N", "age at which list continue tokens expire with 410 [300000]"},
     {"pod-start-ms", O_PODSTART, "N", "duration of each simulated pod start-up step (sandbox, init, readiness) [1500]"},
     {"no-controllers", O_NOCTL, NULL, "API server only: nothing creates, schedules or starts pods"},
-    {"state", O_STATE, "PATH", "persist the cluster to PATH (not implemented yet)"},
+    {"state", O_STATE, "PATH", "keep the cluster in PATH: loaded at start when it exists (instead of seeding), saved every 2 s when changed and at exit"},
     {"latency-ms", O_LAT, "N", "added latency per request, in ms [0]"},
     {"fail-rate", O_FAIL, "F", "fraction of API requests answered 429 or 503 (seeded; never health checks or watches), 0..1 [0]"},
     {"seed-tenants", O_TENANTS, "N", "create N demo tenants demo-001.. at start, rendered by the product, Running at once [0]"},
@@ -205,6 +206,11 @@ static void sim_fini(struct sim *s)
 {
     sim_lifecycle_stop(s, 3000);
     sim_server_stop(s);
+    if (s->opt.state_path && s->state_saved_rv != s->store.rv) {
+        struct os_error err = {0};
+        if (sim_state_save(s, 0, &err) < 0)
+            fprintf(stderr, "odoo-saas-sim: %s\n", err.message);
+    }
     sim_store_free(&s->store);
     sim_ctl_free(s->ctl);
     s->ctl = NULL;
@@ -234,7 +240,9 @@ static int sim_start(struct sim *s, struct os_error *err)
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     s->start_ms = sim_now_ms();
     make_token(s);
-    if (sim_tls_generate(&s->tls, err) || sim_seed(s, err) || sim_lifecycle_start(s, err) ||
+    int loaded = 0;
+    if (sim_tls_generate(&s->tls, err) || sim_state_load(s, &loaded, err) || (!loaded && sim_seed(s, err)) ||
+        sim_lifecycle_start(s, err) ||
         sim_server_start(s, err))
         return -1;
     if (s->opt.kubeconfig_out && sim_kubeconfig_write(s, s->opt.kubeconfig_out, err))

@@ -134,6 +134,8 @@ struct sim {
     pthread_t lifecycle;
     int lifecycle_started;
     struct sim_ctl *ctl;     /* phase-2 controllers' state (controllers.h) */
+    uint64_t state_saved_rv; /* --state: store version last saved (state.c) */
+    int64_t state_saved_ms;
 };
 
 /* ---- util.c ---- */
