@@ -50,7 +50,8 @@ API_INTEGRATION = \
 	tests/integration/api/test_ops.sh \
 	tests/integration/api/test_manifests.sh \
 	tests/integration/api/test_supabase.sh \
-	tests/integration/api/test_limits.sh
+	tests/integration/api/test_limits.sh \
+	tests/integration/api/test_model.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 
