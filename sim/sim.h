@@ -34,6 +34,10 @@
  *                controllers (controllers.c, workloads.c, kubelet.c,
  *                events.c; their interface is controllers.h)
  *   faults.c     --latency-ms and --fail-rate
+ *   metrics.c    metrics.k8s.io figures from the running pods
+ *   seed_tenants.c --seed-tenants N, rendered by the product
+ *   logs.c       pods/NAME/log (follow streams like watches)
+ *   state.c      --state PATH: save and load the store
  *   seed.c       the initial MicroK8s-like cluster
  *   util.c       time, random, small JSON helpers
  */
