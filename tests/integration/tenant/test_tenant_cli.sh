@@ -45,6 +45,13 @@ for t in acme beta gamma; do
     check_eq "create $t exits 0" 0 "$RC"
     check_contains "create $t says so" "tenant $t created" "$OUT"
 done
+# The simulator's controllers run the pods: all three become Ready.
+i=0
+until [ "$("$OS" tenant list -o json | jq '[.[] | select(.phase == "Ready")] | length')" = 3 ] || [ $i -ge 120 ]; do
+    sleep 0.5; i=$((i + 1))
+done
+check_eq "all three tenants reach Ready" "Ready Ready Ready" \
+    "$("$OS" tenant list -o json | jq -r '[.[].phase] | join(" ")')"
 check_eq "three tenant namespaces exist" 3 \
     "$(kubectl get ns -l app.kubernetes.io/managed-by=odoo-saas -o name | wc -l | tr -d ' ')"
 check_eq "every object was applied (5 network policies in tenant-acme)" 5 \
@@ -61,7 +68,7 @@ check_eq "the database password is 32 characters" 32 \
 run tenant list
 check_eq "list exits 0" 0 "$RC"
 check_eq "list has a header and three rows" 4 "$(lines "$OUT")"
-check_contains "list shows the phase" "Provisioning" "$OUT"
+check_contains "list shows the phase" "Ready" "$OUT"
 run tenant list -o json
 check_eq "list -o json ids" "acme beta gamma" "$(printf '%s' "$OUT" | jq -r '[.[].id] | join(" ")')"
 check_eq "list -o json urls" "https://acme.odoo.localhost" "$(printf '%s' "$OUT" | jq -r '.[0].url')"
