@@ -5,9 +5,11 @@
  * Both are thin: options become a struct deploy_opts and core/deploy does
  * the work (deploy_run / deploy_node_add).  This file prints the engine's
  * events: step headers and results on stderr, the steps' own output on
- * stdout/stderr as it arrives, and for --plan a table of the steps and
- * which would run.  Passphrases are read from the terminal with echo off
- * and never printed.
+ * stdout/stderr as it arrives (control characters replaced, so a host
+ * cannot drive the operator's terminal), and for --plan a table of the
+ * steps and which would run.  With -o json, stdout carries only one JSON
+ * array of the steps and their results; the steps' output goes to stderr.
+ * Passphrases are read from the terminal with echo off and never printed.
  */
 #include "config.h"
 
@@ -22,11 +24,50 @@
 #include "cli.h"
 #include "deploy/deploy.h"
 
+/* Remote output, sanitized, in bounded chunks. */
+static void print_output(FILE *out, const char *data, size_t len)
+{
+    char buf[4096];
+    size_t n;
+
+    fflush(stdout);
+    while (len > 0) {
+        n = len < sizeof(buf) ? len : sizeof(buf);
+        memcpy(buf, data, n);
+        fwrite(deploy_sanitize(buf, n), 1, n, out);
+        data += n;
+        len -= n;
+    }
+    fflush(out);
+}
+
+/* -o json: one object per step reported. */
+static void json_event(struct json_object *steps, const struct deploy_event *ev)
+{
+    struct json_object *o = json_object_new_object();
+    const char *result = ev->kind == DEPLOY_EV_PLAN ? (ev->would_run ? "would-run" : "satisfied")
+                       : ev->kind == DEPLOY_EV_STEP_SKIP ? "skipped"
+                       : ev->kind == DEPLOY_EV_STEP_DONE ? "done" : "failed";
+
+    json_object_object_add(o, "step", json_object_new_string(ev->step->name));
+    json_object_object_add(o, "description", json_object_new_string(ev->step->description));
+    json_object_object_add(o, "result", json_object_new_string(result));
+    if (ev->kind == DEPLOY_EV_STEP_FAILED) {
+        json_object_object_add(o, "exitStatus", json_object_new_int(ev->status));
+        if (ev->signal)
+            json_object_object_add(o, "signal", json_object_new_string(ev->signal));
+    }
+    json_object_array_add(steps, o);
+}
+
 static void print_event(void *ud, const struct deploy_event *ev)
 {
+    struct json_object *steps = ud;
     const char *name = ev->step ? ev->step->name : "";
-    (void)ud;
 
+    if (steps && ev->step && (ev->kind == DEPLOY_EV_PLAN || ev->kind == DEPLOY_EV_STEP_SKIP ||
+                              ev->kind == DEPLOY_EV_STEP_DONE || ev->kind == DEPLOY_EV_STEP_FAILED))
+        json_event(steps, ev);
     switch (ev->kind) {
     case DEPLOY_EV_HOST_KEY_ADDED:
         fprintf(stderr, "odoo-saas: recorded the new host key %s\n", ev->text);
@@ -41,9 +82,7 @@ static void print_event(void *ud, const struct deploy_event *ev)
         fprintf(stderr, "--- %s: already done, skipped\n", name);
         break;
     case DEPLOY_EV_OUTPUT:
-        fflush(stdout);
-        fwrite(ev->data, 1, ev->len, ev->stream == 2 ? stderr : stdout);
-        fflush(ev->stream == 2 ? stderr : stdout);
+        print_output(ev->stream == 2 || steps ? stderr : stdout, ev->data, ev->len);
         break;
     case DEPLOY_EV_STEP_DONE:
         fprintf(stderr, "==> %s: done\n", name);
@@ -55,12 +94,13 @@ static void print_event(void *ud, const struct deploy_event *ev)
             fprintf(stderr, "==> %s: FAILED (exit %d)\n", name, ev->status);
         break;
     case DEPLOY_EV_PLAN:
-        printf("%-5s %-18s %s\n", ev->would_run ? "run" : "skip", name, ev->step->description);
+        if (!steps)
+            printf("%-5s %-18s %s\n", ev->would_run ? "run" : "skip", name, ev->step->description);
         break;
     }
 }
 
-/* Read a passphrase from the terminal with echo off. */
+/* Read a passphrase from the terminal with echo off (ud is unused). */
 static int ask_passphrase(void *ud, const char *path, char *buf, size_t len)
 {
     struct termios old, quiet;
@@ -121,6 +161,7 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
 
     a->o.on_event = print_event;
     a->o.passphrase = ask_passphrase;
+    a->o.ud = NULL;
     a->o.platform_dir = access("kubernetes", F_OK) == 0 ? "." : OS_DATADIR;
     optind = 0;
     opterr = 0;
@@ -149,6 +190,30 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
     return 0;
 }
 
+/* Deploy (or add a node when primary is given), collecting the step
+ * results for -o json when asked. */
+static int run_reported(struct cli *cli, struct deploy_args *a, const struct deploy_opts *primary,
+                        struct os_error *err)
+{
+    struct json_object *steps = cli->json ? json_object_new_array() : NULL;
+    struct deploy_opts p;
+    int rc;
+
+    a->o.ud = steps;
+    if (primary) {
+        p = *primary;
+        p.ud = steps;
+        rc = deploy_node_add(&p, &a->o, err);
+    } else {
+        rc = deploy_run(&a->o, err);
+    }
+    if (steps) {
+        cli_print_json(steps);
+        json_object_put(steps);
+    }
+    return rc;
+}
+
 int cmd_deploy(struct cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command("deploy");
@@ -162,7 +227,7 @@ int cmd_deploy(struct cli *cli, int argc, char **argv)
         return cli_failf("refusing to deploy: --readonly (--plan is allowed)");
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0)
         return cli_fail(&err);
-    if (deploy_run(&a.o, &err) < 0)
+    if (run_reported(cli, &a, NULL, &err) < 0)
         return cli_fail(&err);
     if (!a.o.plan)
         fprintf(stderr, "odoo-saas: %s is deployed\n", a.o.target.host);
@@ -187,7 +252,7 @@ int cmd_node_add(struct cli *cli, int argc, char **argv)
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0 ||
         deploy_target_parse(a.primary, &primary.target, &err) < 0)
         return cli_fail(&err);
-    if (deploy_node_add(&primary, &a.o, &err) < 0)
+    if (run_reported(cli, &a, &primary, &err) < 0)
         return cli_fail(&err);
     if (!a.o.plan)
         fprintf(stderr, "odoo-saas: %s is a node of %s's cluster\n", a.o.target.host,

@@ -36,6 +36,7 @@
 #define DEFAULT_REMOTE_DIR ".odoo-saas/bundle"
 #define MAX_FILES 512
 #define MAX_DEPTH 8
+#define CHECK_TIMEOUT_S 120
 
 enum engine_state { E_CONNECT, E_CONNECTING, E_NEXT, E_CHECK, E_RUN_START, E_RUN, E_UPLOAD, E_DONE,
                     E_FAILED };
@@ -338,11 +339,14 @@ static void on_output(void *ud, int stream, const char *data, size_t len)
 static int start(struct deploy_engine *e, const char *command, int stream)
 {
     char *full = with_prelude(e->prelude, command);
-    int rc;
+    int rc, timeout_s = e->steps[e->cur].timeout_s;
 
     if (!full)
         return os_error_set(&e->err, OS_ERR_NOMEM, "out of memory");
-    rc = ssh_exec_start(e->conn, full, e->steps[e->cur].timeout_s * 1000,
+    /* a check only looks: it never needs a step's long timeout */
+    if (!stream && timeout_s > CHECK_TIMEOUT_S)
+        timeout_s = CHECK_TIMEOUT_S;
+    rc = ssh_exec_start(e->conn, full, timeout_s * 1000,
                         stream ? on_output : NULL, e, &e->x, &e->err);
     free(full);
     return rc;
@@ -488,6 +492,7 @@ static int do_run(struct deploy_engine *e)
     emit(e, (struct deploy_event){.kind = DEPLOY_EV_STEP_FAILED, .step = s, .status = status,
                                   .signal = sig, .text = tail});
     last_line(tail, line, sizeof(line));
+    deploy_sanitize(line, strlen(line));
     if (sig)
         os_error_set(&e->err, OS_ERR_IO, "step %s: killed by signal %s%s%s", s->name, sig,
                      line[0] ? ": " : "", line);

@@ -57,6 +57,12 @@ int deploy_select(const char *only, int *selected, struct os_error *err);
 /* The systemd unit uploaded with the bundle (static text). */
 const char *deploy_unit_text(void);
 
+/* Make remote output safe to show on a terminal: every control byte but
+ * tab, newline and carriage return (ESC, BEL, DEL, ...) becomes '?', so a
+ * host cannot send escape sequences to the operator's terminal.  In
+ * place; returns buf.  Pure. */
+char *deploy_sanitize(char *buf, size_t len);
+
 /* ---- events ---------------------------------------------------------- */
 
 enum deploy_event_kind {

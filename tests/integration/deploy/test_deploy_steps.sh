@@ -65,6 +65,8 @@ check_eq "the steps ran in order, each once" "$want" "$(changes)"
 check_contains "the snap channel is the default" "--channel=1.33/stable" "$(doubles_log)"
 check_contains "step output is streamed" "Enabling metrics-server" "$(cat "$T/out1")"
 check_contains "steps are announced" "==> traefik: install Traefik with Helm" "$(cat "$T/out1")"
+check_eq "no terminal escape from the host reaches the terminal" 0 "$(tr -cd '\033\007' <"$T/out1" | wc -c)"
+check_contains "... it is shown defused" "title ?]0;pwned? done" "$(cat "$T/out1")"
 case "$(doubles_log)" in *"enable ingress"*) not_ok "MicroK8s' ingress addon is not enabled" ;;
 *) ok "MicroK8s' ingress addon is not enabled" ;; esac
 check_contains "Helm gets namespace traefik" "--namespace traefik" "$(doubles_log | grep upgrade)"
@@ -89,6 +91,12 @@ check_eq "rerun skips all 13 steps" 13 "$(echo "$out" | grep -c 'already done, s
 check_eq "rerun changes nothing" "" "$(changes)"
 out=$(deploy_cli --plan 2>/dev/null)
 check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
+json=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" -o json deploy --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" \
+    --remote-dir "$T/remote/bundle" --bundle "$T/odoo-saas-0.tar.gz" --platform-dir "$OS_SRCDIR" \
+    --plan 2>/dev/null)
+check_eq "-o json --plan: 13 steps, all satisfied" "13 satisfied" \
+    "$(printf '%s' "$json" | python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), " ".join(sorted(set(x["result"] for x in a))))')"
 
 # --- usage ------------------------------------------------------------------------
 out=$(deploy_cli --only traefik,bogus 2>&1); rc=$?

@@ -1,8 +1,8 @@
 /*
  * test_deploy_pure.c - the parts of core/deploy that need no network:
  * fingerprints, known_hosts host names, USER@HOST[:PORT], step selection
- * (--only) and the step table's shape, add-node output parsing, and the
- * SHA256SUMS list of an upload.
+ * (--only) and the step table's shape, add-node output parsing, the
+ * SHA256SUMS list of an upload, and terminal-safe output.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +189,15 @@ static void test_upload_sums(void **state)
     assert_int_equal(ssh_upload_sums(&bad, 1, &text, hex, &err), OS_ERR_INVALID);
 }
 
+static void test_sanitize(void **state)
+{
+    char buf[] = "ok\ttab\r\n\033[31mred\007\x7f caf\xc3\xa9";
+    (void)state;
+
+    deploy_sanitize(buf, strlen(buf));
+    assert_string_equal(buf, "ok\ttab\r\n?[31mred?? caf\xc3\xa9");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_step_table),
         cmocka_unit_test(test_parse_join),
         cmocka_unit_test(test_upload_sums),
+        cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
