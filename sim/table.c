@@ -32,6 +32,11 @@ static void cell(json_object *cells, const char *s)
     json_object_array_add(cells, json_object_new_string(s && *s ? s : "<none>"));
 }
 
+static void cells_add_raw(json_object *cells, const char *s)
+{
+    json_object_array_add(cells, json_object_new_string(s ? s : ""));
+}
+
 static void cell_int(json_object *cells, int64_t v)
 {
     json_object_array_add(cells, json_object_new_int64(v));
@@ -85,12 +90,44 @@ static void row_namespace(json_object *obj, json_object *cells, int64_t now)
     cell_age(cells, obj, now);
 }
 
-static const char *pod_status(json_object *obj)
+/* Init containers as kubectl's printer shows them: "Init:REASON" for a
+ * waiting one, "Init:N/M" while they run; NULL when all completed. */
+static const char *init_status(json_object *obj, char *buf, size_t len)
+{
+    json_object *is = sim_json_path(obj, "status.initContainerStatuses");
+    size_t n = is && json_object_is_type(is, json_type_array) ? json_object_array_length(is) : 0;
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(is, i);
+        const char *w = sim_json_str(c, "state.waiting.reason");
+        const char *t = sim_json_str(c, "state.terminated.reason");
+        if (t && num(c, "state.terminated.exitCode") == 0) {
+            done++;
+            continue;
+        }
+        if (w && strcmp(w, "PodInitializing")) {
+            snprintf(buf, len, "Init:%s", w);
+            return buf;
+        }
+        if (t) {
+            snprintf(buf, len, "Init:%s", t);
+            return buf;
+        }
+        snprintf(buf, len, "Init:%zu/%zu", done, n);
+        return buf;
+    }
+    return NULL;
+}
+
+static const char *pod_status(json_object *obj, char *ibuf, size_t ilen)
 {
     json_object *cs = sim_json_path(obj, "status.containerStatuses");
     size_t n = cs && json_object_is_type(cs, json_type_array) ? json_object_array_length(cs) : 0;
     if (sim_json_path(obj, "metadata.deletionTimestamp"))
         return "Terminating";
+    const char *init = init_status(obj, ibuf, ilen);
+    if (init)
+        return init;
     for (size_t i = 0; i < n; i++) {
         const char *w = sim_json_str(json_object_array_get_idx(cs, i), "state.waiting.reason");
         const char *t = sim_json_str(json_object_array_get_idx(cs, i), "state.terminated.reason");
@@ -122,7 +159,8 @@ static void row_pod(json_object *obj, json_object *cells, int64_t now)
     cell_name(cells, obj);
     snprintf(buf, sizeof(buf), "%d/%zu", ready, total);
     cell(cells, buf);
-    cell(cells, pod_status(obj));
+    char sbuf[128];
+    cell(cells, pod_status(obj, sbuf, sizeof(sbuf)));
     snprintf(buf, sizeof(buf), "%lld", (long long)restarts);
     cell(cells, buf);
     cell_age(cells, obj, now);
@@ -262,6 +300,103 @@ static void row_service(json_object *obj, json_object *cells, int64_t now)
     cell(cells, sel);
 }
 
+static void access_modes(json_object *modes, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; modes && i < json_object_array_length(modes) && at < len - 8; i++) {
+        const char *m = json_object_get_string(json_object_array_get_idx(modes, i));
+        const char *a = !strcmp(m, "ReadWriteOnce") ? "RWO" : !strcmp(m, "ReadOnlyMany") ? "ROX"
+                      : !strcmp(m, "ReadWriteMany") ? "RWX" : !strcmp(m, "ReadWriteOncePod") ? "RWOP" : m;
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "," : "", a);
+    }
+}
+
+static void row_pvc(json_object *obj, json_object *cells, int64_t now)
+{
+    char modes[64];
+    cell_name(cells, obj);
+    cell(cells, sim_json_str(obj, "status.phase"));
+    const char *vol = sim_json_str(obj, "spec.volumeName");
+    cells_add_raw(cells, vol ? vol : "");
+    const char *cap = sim_json_str(obj, "status.capacity.storage");
+    cells_add_raw(cells, cap ? cap : "");
+    access_modes(sim_json_path(obj, "status.accessModes"), modes, sizeof(modes));
+    cells_add_raw(cells, modes);
+    cell(cells, sim_json_str(obj, "spec.storageClassName"));
+    cell(cells, sim_json_str(obj, "spec.volumeAttributesClassName"));
+    cell_age(cells, obj, now);
+    cell(cells, sim_json_str(obj, "spec.volumeMode"));
+}
+
+static void row_job(json_object *obj, json_object *cells, int64_t now)
+{
+    char buf[64];
+    const char *status = "Running";
+    json_object *conds = sim_json_path(obj, "status.conditions");
+    for (size_t i = 0; conds && i < json_object_array_length(conds); i++) {
+        json_object *c = json_object_array_get_idx(conds, i);
+        const char *t = sim_json_str(c, "type"), *st = sim_json_str(c, "status");
+        if (t && st && !strcmp(st, "True") && (!strcmp(t, "Complete") || !strcmp(t, "Failed")))
+            status = t;
+    }
+    if (sim_json_path(obj, "spec.suspend") && json_object_get_boolean(sim_json_path(obj, "spec.suspend")))
+        status = "Suspended";
+    cell_name(cells, obj);
+    cell(cells, status);
+    int64_t comp = sim_json_path(obj, "spec.completions") ? num(obj, "spec.completions") : 1;
+    snprintf(buf, sizeof(buf), "%lld/%lld", (long long)num(obj, "status.succeeded"), (long long)comp);
+    cell(cells, buf);
+    int64_t start = sim_parse_time(sim_json_str(obj, "status.startTime"));
+    int64_t end = sim_parse_time(sim_json_str(obj, "status.completionTime"));
+    if (start >= 0) {
+        sim_human_duration((end >= 0 ? end : now) - start, buf, sizeof(buf));
+        cell(cells, buf);
+    } else {
+        cells_add_raw(cells, "");
+    }
+    cell_age(cells, obj, now);
+    cell_join(cells, sim_json_path(obj, "spec.template.spec.containers"), "name");
+    cell_join(cells, sim_json_path(obj, "spec.template.spec.containers"), "image");
+    char sel[512];
+    selector_text(sim_json_path(obj, "spec.selector"), sel, sizeof(sel));
+    cell(cells, sel);
+}
+
+static void row_event(json_object *obj, json_object *cells, int64_t now)
+{
+    char buf[320];
+    int64_t last = sim_parse_time(sim_json_str(obj, "lastTimestamp"));
+    if (last >= 0) {
+        sim_human_duration(now - last, buf, sizeof(buf));
+        cell(cells, buf);
+    } else {
+        cell(cells, "<unknown>");
+    }
+    cell(cells, sim_json_str(obj, "type"));
+    cell(cells, sim_json_str(obj, "reason"));
+    const char *k = sim_json_str(obj, "involvedObject.kind"), *n = sim_json_str(obj, "involvedObject.name");
+    char lower[64];
+    size_t i = 0;
+    for (; k && k[i] && i < sizeof(lower) - 1; i++)
+        lower[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] + 32 : k[i]);
+    lower[i] = '\0';
+    snprintf(buf, sizeof(buf), "%s/%s", lower, n ? n : "");
+    cell(cells, buf);
+    cell(cells, sim_json_str(obj, "message"));
+    cell(cells, sim_json_str(obj, "involvedObject.fieldPath"));
+    cell(cells, sim_json_str(obj, "source.component"));
+    int64_t first = sim_parse_time(sim_json_str(obj, "firstTimestamp"));
+    if (first >= 0) {
+        sim_human_duration(now - first, buf, sizeof(buf));
+        cell(cells, buf);
+    } else {
+        cell(cells, "<unknown>");
+    }
+    cell_int(cells, num(obj, "count"));
+    cell_name(cells, obj);
+}
+
 struct kind_table {
     const char *kind;
     const struct column *cols;
@@ -290,6 +425,19 @@ static const struct column cols_svc[] = {
     {"Name", "string", 0}, {"Type", "string", 0}, {"Cluster-IP", "string", 0}, {"External-IP", "string", 0},
     {"Port(s)", "string", 0}, {"Age", "string", 0}, {"Selector", "string", 1}, {NULL, NULL, 0}};
 
+static const struct column cols_pvc[] = {
+    {"Name", "string", 0}, {"Status", "string", 0}, {"Volume", "string", 0}, {"Capacity", "string", 0},
+    {"Access Modes", "string", 0}, {"StorageClass", "string", 0}, {"VolumeAttributesClass", "string", 0},
+    {"Age", "string", 0}, {"VolumeMode", "string", 1}, {NULL, NULL, 0}};
+static const struct column cols_job[] = {
+    {"Name", "string", 0}, {"Status", "string", 0}, {"Completions", "string", 0}, {"Duration", "string", 0},
+    {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1},
+    {NULL, NULL, 0}};
+static const struct column cols_event[] = {
+    {"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0},
+    {"Message", "string", 0}, {"Subobject", "string", 1}, {"Source", "string", 1}, {"First Seen", "string", 1},
+    {"Count", "integer", 1}, {"Name", "string", 1}, {NULL, NULL, 0}};
+
 static const struct kind_table tables[] = {
     {"Namespace", cols_ns, row_namespace},
     {"Pod", cols_pod, row_pod},
@@ -297,6 +445,9 @@ static const struct kind_table tables[] = {
     {"Deployment", cols_deploy, row_deployment},
     {"StatefulSet", cols_sts, row_statefulset},
     {"Service", cols_svc, row_service},
+    {"PersistentVolumeClaim", cols_pvc, row_pvc},
+    {"Job", cols_job, row_job},
+    {"Event", cols_event, row_event},
     {NULL, cols_default, row_default},
 };
 
