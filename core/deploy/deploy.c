@@ -691,8 +691,8 @@ int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts 
     struct deploy_engine *e;
     int rc;
 
-    rc = engine_connected(node, "os-check,microk8s-install,microk8s-group,microk8s-ready", &e,
-                          err);
+    rc = engine_connected(node, "os-check,sudo,microk8s-install,microk8s-group,microk8s-ready",
+                          &e, err);
     if (rc < 0)
         return rc;
     rc = join(primary, e, err);

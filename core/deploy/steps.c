@@ -35,6 +35,10 @@ static const struct deploy_step steps[] = {
      ". " OS_RELEASE " && case \"$ID:$VERSION_ID\" in ubuntu:24.04|ubuntu:24.10) ;; *) exit 1;; esac",
      {". " OS_RELEASE "; echo \"unsupported system: ${PRETTY_NAME:-unknown}"
       " (Ubuntu 24.04 or 24.10 is needed)\" >&2; exit 1", NULL}, 30},
+    {"sudo", "the login user is root or has passwordless sudo",
+     "[ \"$(id -u)\" = 0 ] || sudo -n true 2>/dev/null",
+     {"echo \"$(id -un) needs passwordless sudo on this host (or log in as root)\" >&2; exit 1",
+      NULL}, 30},
     {"microk8s-install", "install the MicroK8s snap",
      "snap list microk8s >/dev/null 2>&1",
      {"$SUDO snap install microk8s --classic --channel=\"$CHANNEL\"", NULL}, 1800},

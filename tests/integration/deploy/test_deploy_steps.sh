@@ -38,7 +38,7 @@ check_eq "--plan exits 0" 0 "$rc"
 check_contains "--plan: os-check is satisfied" "skip  os-check" "$out"
 check_contains "--plan: microk8s-install would run" "run   microk8s-install" "$out"
 check_contains "--plan: healthz would run" "run   healthz" "$out"
-check_eq "--plan lists every step" 13 "$(echo "$out" | grep -cE '^(run|skip) ')"
+check_eq "--plan lists every step" 14 "$(echo "$out" | grep -cE '^(run|skip) ')"
 check_eq "--plan changed nothing" "" "$(changes)"
 check "--plan uploaded nothing" test ! -e "$T/remote/bundle"
 
@@ -87,7 +87,7 @@ check "no staging folder left" test ! -e "$B.new"
 : >"$T/state/log"
 out=$(deploy_cli 2>&1); rc=$?
 check_eq "rerun succeeds" 0 "$rc"
-check_eq "rerun skips all 13 steps" 13 "$(echo "$out" | grep -c 'already done, skipped')"
+check_eq "rerun skips all 14 steps" 14 "$(echo "$out" | grep -c 'already done, skipped')"
 check_eq "rerun changes nothing" "" "$(changes)"
 out=$(deploy_cli --plan 2>/dev/null)
 check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
@@ -95,7 +95,7 @@ json=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" -o json deploy --host "$SSH_USER@
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" \
     --remote-dir "$T/remote/bundle" --bundle "$T/odoo-saas-0.tar.gz" --platform-dir "$OS_SRCDIR" \
     --plan 2>/dev/null)
-check_eq "-o json --plan: 13 steps, all satisfied" "13 satisfied" \
+check_eq "-o json --plan: 14 steps, all satisfied" "14 satisfied" \
     "$(printf '%s' "$json" | python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), " ".join(sorted(set(x["result"] for x in a))))')"
 
 # --- usage ------------------------------------------------------------------------

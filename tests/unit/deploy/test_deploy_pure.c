@@ -118,7 +118,7 @@ static void test_select(void **state)
  * MicroK8s ingress addon never enabled. */
 static void test_step_table(void **state)
 {
-    static const char *const order[] = {"os-check", "microk8s-install", "microk8s-group",
+    static const char *const order[] = {"os-check", "sudo", "microk8s-install", "microk8s-group",
                                         "microk8s-ready", "addons", "kubeconfig", "bundle",
                                         "build-deps", "daemon", "traefik", "platform",
                                         "service", "healthz"};
@@ -136,7 +136,7 @@ static void test_step_table(void **state)
         for (int j = 0; s[i].run[j]; j++)
             assert_null(strstr(s[i].run[j], "enable ingress"));
     }
-    assert_ptr_equal(deploy_step_find("traefik"), &s[9]);
+    assert_ptr_equal(deploy_step_find("traefik"), &s[10]);
     assert_null(deploy_step_find("nope"));
     assert_non_null(strstr(deploy_step_find("addons")->run[0],
                            "enable dns hostpath-storage metrics-server helm3"));
