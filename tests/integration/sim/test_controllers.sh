@@ -39,6 +39,8 @@ check "odoo is Running 1/1 (deploy-hash-suffix name)" \
     sh -c "printf '%s\n' \"\$1\" | grep -qE '^odoo-[a-z0-9]{10}-[a-z0-9]{5} +1/1 +Running'" _ "$pods"
 check_eq "the PVCs are Bound" "Bound Bound" \
     "$($KC get pvc -n tenant-acme -o jsonpath='{.items[*].status.phase}')"
+check_eq "kubectl get pvc shows them Bound" "Bound Bound" \
+    "$($KC get pvc -n tenant-acme --no-headers | awk '{print $2}' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "the StatefulSet made data-postgresql-0" data-postgresql-0 \
     "$($KC get pvc -n tenant-acme data-postgresql-0 -o jsonpath='{.metadata.name}')"
 check "a bound PVC has volumeName pvc-<uid>" sh -c \
