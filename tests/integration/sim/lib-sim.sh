@@ -3,8 +3,10 @@
 #
 #   sim_start [ARGS...]   start on 127.0.0.1:0 with a kubeconfig in $OS_TMP,
 #                         as the API server alone (--no-controllers) unless
-#                         SIM_CONTROLLERS=1: the phase-1 tests check API
-#                         semantics that live controllers would disturb;
+#                         SIM_CONTROLLERS=1 or ARGS has --pod-start-ms or
+#                         --seed-tenants (a test that times pods wants them
+#                         to run): the phase-1 tests check API semantics
+#                         that live controllers would disturb;
 #                         waits (bounded: 10 s) for the "listening on" line and
 #                         sets SIM_URL, SIM_TOKEN, SIM_CA, SIM_PID, KUBECONFIG.
 #                         The simulator is killed when the script exits.
@@ -33,6 +35,9 @@ sim_start() {
     rm -f "$OS_TMP/sim.out" "$OS_TMP/sim.err"   # a restart must not read the old ones
     _ctl=--no-controllers
     [ "${SIM_CONTROLLERS:-0}" = 1 ] && _ctl=
+    for _a in "$@"; do
+        case $_a in --pod-start-ms | --pod-start-ms=* | --seed-tenants | --seed-tenants=*) _ctl= ;; esac
+    done
     "$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --nodes 2 --seed 42 $_ctl \
         --kubeconfig-out "$SIM_KC" "$@" >"$OS_TMP/sim.out" 2>"$OS_TMP/sim.err" &
     SIM_PID=$!
