@@ -2,8 +2,12 @@
  * known_hosts.c - host key trust: OpenSSH known_hosts files and SHA-256
  * fingerprints.
  *
- * The file is read by libssh2_knownhost_readfile(), which understands
- * plain and hashed (|1|salt|hash) host fields and the [host]:port form.
+ * The file is read line by line here and each host line handed to
+ * libssh2_knownhost_readline(), which understands plain and hashed
+ * (|1|salt|hash) host fields and the [host]:port form.  A line libssh2
+ * cannot use (a key type it lacks) is skipped rather than failing the
+ * whole file, as OpenSSH does; @revoked keys are refused for every host;
+ * @cert-authority lines are ignored.
  * The server's key is checked with libssh2_knownhost_checkp() right after
  * the handshake, before any authentication is attempted, so a spoofed
  * server never sees a signature or a key offer.
@@ -117,16 +121,124 @@ static int record_host(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *nam
     return 0;
 }
 
-static int load_file(LIBSSH2_KNOWNHOSTS *kh, const char *path, struct os_error *err)
+int ssh_known_hosts_classify(const char *line, const char **key, size_t *keylen)
 {
-    struct stat st;
+    const char *p = line, *f;
+    size_t len;
+    int field;
 
-    if (stat(path, &st) != 0)
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0' || *p == '\n' || *p == '\r' || *p == '#')
+        return SSH_KH_SKIP;
+    if (*p != '@')
+        return SSH_KH_HOST;
+    if (!strncmp(p, "@cert-authority", 15) && (p[15] == ' ' || p[15] == '\t'))
+        return SSH_KH_CA;
+    if (strncmp(p, "@revoked", 8) || (p[8] != ' ' && p[8] != '\t'))
+        return SSH_KH_SKIP;   /* a marker we do not know */
+    /* @revoked HOSTS KEYTYPE KEY [comment]: the fourth field */
+    for (field = 0, f = p; field < 4; field++) {
+        while (*f == ' ' || *f == '\t')
+            f++;
+        len = strcspn(f, " \t\r\n");
+        if (len == 0)
+            return SSH_KH_SKIP;   /* malformed: nothing to revoke */
+        if (field == 3) {
+            *key = f;
+            *keylen = len;
+        }
+        f += len;
+    }
+    return SSH_KH_REVOKED;
+}
+
+#define KH_LINE_MAX 16384
+#define KH_REVOKED_MAX 64
+
+struct kh_file {
+    char *revoked[KH_REVOKED_MAX];
+    int nrevoked;
+    int skipped;                  /* lines libssh2 could not use */
+};
+
+static void kh_file_free(struct kh_file *f)
+{
+    for (int i = 0; i < f->nrevoked; i++)
+        free(f->revoked[i]);
+    f->nrevoked = 0;
+}
+
+static void load_line(LIBSSH2_KNOWNHOSTS *kh, struct kh_file *f, const char *line)
+{
+    const char *key = NULL;
+    size_t keylen = 0;
+
+    switch (ssh_known_hosts_classify(line, &key, &keylen)) {
+    case SSH_KH_HOST:
+        if (libssh2_knownhost_readline(kh, line, strlen(line), LIBSSH2_KNOWNHOST_FILE_OPENSSH))
+            f->skipped++;    /* e.g. a key type libssh2 does not know: OpenSSH skips it too */
+        break;
+    case SSH_KH_REVOKED:
+        if (f->nrevoked < KH_REVOKED_MAX && (f->revoked[f->nrevoked] = strndup(key, keylen)))
+            f->nrevoked++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Read known_hosts line by line (a missing file is empty).  Lines
+ * libssh2 cannot parse are skipped, as OpenSSH skips them, instead of
+ * failing the whole file; @revoked keys are collected; @cert-authority
+ * lines are ignored (certificates are not used). */
+static int load_file(LIBSSH2_KNOWNHOSTS *kh, const char *path, struct kh_file *kf,
+                     struct os_error *err)
+{
+    char *line = malloc(KH_LINE_MAX);
+    FILE *in = fopen(path, "r");
+    size_t len;
+    int toolong = 0;
+
+    if (!in) {
+        free(line);
         return errno == ENOENT ? 0 : os_error_set(err, OS_ERR_IO, "cannot read %s: %s", path,
                                                   strerror(errno));
-    if (libssh2_knownhost_readfile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0)
-        return os_error_set(err, OS_ERR_PARSE, "cannot parse known_hosts file %s", path);
+    }
+    if (!line) {
+        fclose(in);
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    }
+    while (fgets(line, KH_LINE_MAX, in)) {
+        len = strlen(line);
+        if (len && line[len - 1] != '\n' && !feof(in)) {
+            toolong = 1;          /* skip the rest of an overlong line */
+            continue;
+        }
+        if (!toolong)
+            load_line(kh, kf, line);
+        toolong = 0;
+    }
+    fclose(in);
+    free(line);
     return 0;
+}
+
+/* Is the offered key marked @revoked? */
+static int is_revoked(const struct kh_file *kf, const char *key, size_t keylen)
+{
+    const int variant = sodium_base64_VARIANT_ORIGINAL;
+    size_t cap = sodium_base64_ENCODED_LEN(keylen, variant);
+    char *b64 = malloc(cap);
+    int hit = 0;
+
+    if (!b64)
+        return 1;   /* cannot tell: refuse */
+    sodium_bin2base64(b64, cap, (const unsigned char *)key, keylen, variant);
+    for (int i = 0; i < kf->nrevoked && !hit; i++)
+        hit = !strcmp(kf->revoked[i], b64);
+    free(b64);
+    return hit;
 }
 
 /* The parts of the request the verdict needs. */
@@ -158,10 +270,18 @@ int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *
     if (!(kh = libssh2_knownhost_init(s)))
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     ssh_known_host_name(host, port, name, sizeof(name));
-    if ((rc = load_file(kh, known_hosts, err)) < 0) {
+    struct kh_file kf = {0};
+    if ((rc = load_file(kh, known_hosts, &kf, err)) < 0) {
         libssh2_knownhost_free(kh);
         return rc;
     }
+    if (is_revoked(&kf, key, keylen)) {
+        kh_file_free(&kf);
+        libssh2_knownhost_free(kh);
+        return os_error_set(err, OS_ERR_AUTH, "the host key of %s (%s) is marked @revoked in %s; "
+                            "refusing to connect", name, fp, known_hosts);
+    }
+    kh_file_free(&kf);
     check = libssh2_knownhost_checkp(kh, host, port ? port : 22, key, keylen,
                                      LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                                          keytype,
@@ -231,7 +351,10 @@ int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, cons
 
     if (!(kh = libssh2_knownhost_init(s)))
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
-    if ((rc = load_file(kh, known_hosts, err)) < 0) {
+    struct kh_file kf = {0};
+    rc = load_file(kh, known_hosts, &kf, err);
+    kh_file_free(&kf);
+    if (rc < 0) {
         libssh2_knownhost_free(kh);
         return rc;
     }

@@ -45,6 +45,11 @@ int ssh_fingerprint_b64(const char *b64, char *out, size_t outlen);
  * "[host]:port".  Pure. */
 void ssh_known_host_name(const char *host, int port, char *out, size_t outlen);
 
+/* What one known_hosts line is.  For SSH_KH_REVOKED, key and keylen give
+ * the base64 key field inside line.  Pure. */
+enum ssh_kh_kind { SSH_KH_SKIP, SSH_KH_HOST, SSH_KH_REVOKED, SSH_KH_CA };
+int ssh_known_hosts_classify(const char *line, const char **key, size_t *keylen);
+
 enum ssh_hostkey_policy {
     SSH_HOSTKEY_STRICT,       /* unknown hosts are refused */
     SSH_HOSTKEY_ACCEPT_NEW,   /* unknown hosts are recorded; changed keys still refused */

@@ -35,6 +35,24 @@ check_contains "known_hosts is hashed now" "|1|" "$(cat "$T/known_hosts")"
 out=$(dexec strict pass 'echo hashed' 2>&1)
 check_contains "a hashed known_hosts entry matches" "status 0" "$out"
 
+# lines libssh2 cannot use are skipped, not fatal; @revoked is refused
+cp "$T/known_hosts" "$T/known_hosts.good"
+{
+    echo "# a comment"
+    echo "@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKxR2f0W2dYgrXcZsqhHKLWyDf6m8pSy3eU5ZpQ9F5bG"
+    echo "other.example sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIGxw"
+    echo "garbage-without-a-key"
+    cat "$T/known_hosts.good"
+} >"$T/known_hosts"
+out=$(dexec strict pass 'true' 2>&1)
+check_contains "unusable known_hosts lines are skipped, the host still verifies" "status 0" "$out"
+printf '@revoked * %s\n' "$(cut -d' ' -f1,2 "$T/hostkey.pub")" >>"$T/known_hosts"
+out=$(dexec accept pass 'true' 2>&1); rc=$?
+check_eq "a @revoked host key is refused" 1 "$rc"
+check_contains "... saying so, with its fingerprint" "marked @revoked" "$out"
+check_contains "... and the fingerprint" "$HOST_FP" "$out"
+cp "$T/known_hosts.good" "$T/known_hosts"
+
 sshd_stop
 mv "$T/hostkey" "$T/hostkey.old"; mv "$T/hostkey.pub" "$T/hostkey.old.pub"
 ssh-keygen -q -t ed25519 -N '' -C new-host -f "$T/hostkey"

@@ -1,6 +1,6 @@
 /*
  * test_deploy_pure.c - the parts of core/deploy that need no network:
- * fingerprints, known_hosts host names, USER@HOST[:PORT], step selection
+ * fingerprints, known_hosts lines and host names, USER@HOST[:PORT], step selection
  * (--only) and the step table's shape, add-node output parsing, the
  * SHA256SUMS list of an upload, and terminal-safe output.
  */
@@ -47,6 +47,31 @@ static void test_fingerprint_vector(void **state)
     /* ssh-keygen -l -E sha256 of "ssh-ed25519 <key_b64>" */
     assert_int_equal(ssh_fingerprint_b64(key_b64, fp, sizeof(fp)), 0);
     assert_string_equal(fp, "SHA256:iSREPmzVpkg0lK7E+0vCeShnQ3uQozZgHtMvpSE0PE4");
+}
+
+static void test_known_hosts_classify(void **state)
+{
+    const char *key = NULL;
+    size_t len = 0;
+    (void)state;
+
+    assert_int_equal(ssh_known_hosts_classify("", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("   \n", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("# comment", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("host ssh-ed25519 AAAA", &key, &len), SSH_KH_HOST);
+    assert_int_equal(ssh_known_hosts_classify("|1|c2FsdA==|aGFzaA== ssh-ed25519 AAAA", &key, &len),
+                     SSH_KH_HOST);
+    assert_int_equal(ssh_known_hosts_classify("@cert-authority *.example ssh-ed25519 AAAA", &key,
+                                              &len), SSH_KH_CA);
+    assert_int_equal(ssh_known_hosts_classify("@unknown-marker x y z", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("@revoked", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("@revoked * ssh-ed25519", &key, &len), SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify("@revokedx * ssh-ed25519 AAAA", &key, &len),
+                     SSH_KH_SKIP);
+    assert_int_equal(ssh_known_hosts_classify(" @revoked\t* ssh-ed25519 AAAAkey comment\n", &key,
+                                              &len), SSH_KH_REVOKED);
+    assert_int_equal(len, 7);
+    assert_memory_equal(key, "AAAAkey", 7);
 }
 
 static void test_known_host_name(void **state)
@@ -203,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fingerprint_format),
         cmocka_unit_test(test_fingerprint_vector),
+        cmocka_unit_test(test_known_hosts_classify),
         cmocka_unit_test(test_known_host_name),
         cmocka_unit_test(test_target_parse),
         cmocka_unit_test(test_select),
