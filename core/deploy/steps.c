@@ -9,10 +9,15 @@
  *   M           "$SUDO microk8s"
  *   CHANNEL     the MicroK8s snap channel
  *   B           the bundle folder on the host (absolute)
- *   BUNDLE_SHA  SHA-256 of the bundle's SHA256SUMS: which upload is there
+ *   BUNDLE_SHA  SHA-256 of the local bundle's SHA256SUMS: the upload
+ *               wanted (the daemon step stamps what it built from the
+ *               remote SHA256SUMS instead, so it never records a bundle
+ *               it did not see)
  *   P, U        install prefix (/usr/local) and systemd unit folder
  *               (/etc/systemd/system); ODOO_SAAS_PREFIX and
  *               ODOO_SAAS_UNIT_DIR override them (tests)
+ * Stamps (odoo-saasd's bundle hash, the Traefik values' hash beside the
+ * bundle folder) make a changed input rerun its step.
  * Checks are read-only, so --plan may run them.  A check that fails only
  * means "run the step"; the step's own commands report real errors.
  */
@@ -68,20 +73,26 @@ static const struct deploy_step steps[] = {
      {"$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "
       "--no-install-recommends " BUILD_DEPS, NULL}, 1800},
     {"daemon", "build odoo-saasd from the bundle and install it",
-     "test -x \"$P/bin/odoo-saasd\" && "
-     "test \"$(cat \"$P/lib/odoo-saas/bundle.sha256\" 2>/dev/null)\" = \"$BUNDLE_SHA\"",
+     "test -x \"$P/bin/odoo-saasd\" && test -f \"$B/SHA256SUMS\" && "
+     "test \"$(cat \"$P/lib/odoo-saas/bundle.sha256\" 2>/dev/null)\" = "
+     "\"$(sha256sum < \"$B/SHA256SUMS\" | cut -c1-64)\"",
      {"rm -rf \"$B/build\" && mkdir -p \"$B/build\" && "
       "tar -xzf \"$B/odoo-saas.tar.gz\" -C \"$B/build\" --strip-components=1 && cd \"$B/build\" && "
       "./configure -q --prefix=\"$P\" && make -j\"$(nproc)\" odoo-saasd",
       "cd \"$B/build\" && $SUDO install -D -m 755 odoo-saasd \"$P/bin/odoo-saasd\" && "
       "$SUDO mkdir -p \"$P/lib/odoo-saas\" && "
-      "echo \"$BUNDLE_SHA\" | $SUDO tee \"$P/lib/odoo-saas/bundle.sha256\" >/dev/null", NULL}, 1800},
+      "sha256sum < \"$B/SHA256SUMS\" | cut -c1-64 | $SUDO tee \"$P/lib/odoo-saas/bundle.sha256\" >/dev/null",
+      NULL}, 1800},
     {"traefik", "install Traefik with Helm into namespace traefik",
-     "$M helm3 status traefik --namespace traefik >/dev/null 2>&1",
+     "$M helm3 status traefik --namespace traefik >/dev/null 2>&1 && "
+     "test \"$(cat \"$B.traefik-values.sha256\" 2>/dev/null)\" = "
+     "\"$(sha256sum < \"$B/kubernetes/traefik/values.yaml\" | cut -c1-64)\"",
      {"$M helm3 repo add traefik https://traefik.github.io/charts --force-update && "
       "$M helm3 repo update traefik",
       "$M helm3 upgrade --install traefik traefik/traefik --namespace traefik --create-namespace "
-      "--values \"$B/kubernetes/traefik/values.yaml\" --wait --timeout 10m", NULL}, 900},
+      "--values \"$B/kubernetes/traefik/values.yaml\" --wait --timeout 10m && "
+      "sha256sum < \"$B/kubernetes/traefik/values.yaml\" | cut -c1-64 > \"$B.traefik-values.sha256\"",
+      NULL}, 900},
     {"platform", "apply the platform manifests (namespace odoo-saas, odoo-saasd, RBAC)",
      "$M kubectl diff -f \"$B/kubernetes/platform/\" >/dev/null 2>&1",
      {"$M kubectl apply -f \"$B/kubernetes/platform/\"", NULL}, 300},

@@ -191,6 +191,18 @@ again=$(echo "$loop_out" | sed -n 's/.* again \([0-9]*\).*/\1/p')
     not_ok "connect and upload hand control back" "$loop_out"
 rm -rf "$T/big.tar.gz" "$T/loopdir"
 
+# --- changed Traefik values reinstall Traefik ----------------------------------------
+mkdir -p "$T/platform"
+cp -r "$OS_SRCDIR/kubernetes" "$OS_SRCDIR/templates" "$T/platform/"
+echo "# changed by the test" >>"$T/platform/kubernetes/traefik/values.yaml"
+: >"$T/state/log"
+out=$(deploy_cli --platform-dir "$T/platform" 2>&1); rc=$?
+check_eq "changed Traefik values deploy" 0 "$rc"
+check_contains "... Helm runs again" "==> traefik: done" "$out"
+check_contains "... with the new values" "microk8s helm3 upgrade" "$(changes)"
+out=$(deploy_cli --platform-dir "$T/platform" 2>&1)
+check_contains "... and only once" "--- traefik: already done" "$out"
+
 # --- node add -----------------------------------------------------------------------
 : >"$T/state/log"
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
