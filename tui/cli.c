@@ -14,8 +14,9 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-    {"nodes", "[-o json|table]",
-     "nodes with capacity, requests, usage and tenants, and the tenant spread", cmd_nodes},
+    {"nodes", "[-o json|table] [--rebalance [--plan]]",
+     "nodes with capacity, requests, usage and tenants, and the tenant spread; "
+     "--rebalance moves tenants (one at a time) until they are spread evenly", cmd_nodes},
     {"tenant create",
      "ID --tier T --admin-email E [--subdomain S] [--admin-password-file F] [--owner EMAIL] [--wait[=SECONDS]]",
      "create a tenant (or finish one a failed create left behind)", cmd_tenant_create},

@@ -54,6 +54,8 @@ const struct cli_command *cli_command(const char *name);
 
 /* Commands, one file each (cmd_*.c). */
 int cmd_nodes(struct cli *cli, int argc, char **argv);
+/* nodes --rebalance: plan only, or move tenants one at a time. */
+int nodes_rebalance(struct cli *cli, int plan_only);
 int cmd_tenant_render(struct cli *cli, int argc, char **argv);
 int cmd_tenant_create(struct cli *cli, int argc, char **argv);
 int cmd_tenant_list(struct cli *cli, int argc, char **argv);

@@ -146,24 +146,35 @@ static void print_json(const struct cluster_nodes *cn)
 
 int cmd_nodes(struct cli *cli, int argc, char **argv)
 {
+    enum { O_REBALANCE = 256, O_PLAN };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"rebalance", no_argument, NULL, O_REBALANCE},
+        {"plan", no_argument, NULL, O_PLAN},
         {NULL, 0, NULL, 0},
     };
     const struct cli_command *self = cli_command("nodes");
     struct cluster_nodes cn;
     struct os_error err;
-    int c;
+    int c, rebalance = 0, plan = 0;
 
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c == 'o' && cli_parse_output(cli, optarg) == 0)
             continue;
+        if (c == O_REBALANCE || c == O_PLAN) {
+            *(c == O_REBALANCE ? &rebalance : &plan) = 1;
+            continue;
+        }
         return cli_usage(self, "bad option '%s'", argv[optind - 1]);
     }
     if (optind < argc)
         return cli_usage(self, "unexpected argument '%s'", argv[optind]);
+    if (plan && !rebalance)
+        return cli_usage(self, "--plan goes with --rebalance");
+    if (rebalance)
+        return nodes_rebalance(cli, plan);
     if (cli_connect(cli, &err) < 0 || fetch(cli, &cn, &err) < 0)
         return cli_fail(&err);
     if (cli->json)

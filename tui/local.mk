@@ -12,6 +12,7 @@ odoo_saas_SOURCES = \
 	tui/cmd_tenant_list.c \
 	tui/cmd_tenant_delete.c \
 	tui/cmd_tenant_check.c \
+	tui/cmd_rebalance.c \
 	tui/cmd_deploy.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)

@@ -5,6 +5,7 @@
 #define CLUSTER_H
 
 #include "cluster/nodes.h"
+#include "cluster/rebalance.h"
 #include "cluster/netpol.h"
 #include "cluster/isolation.h"
 

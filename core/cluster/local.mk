@@ -26,3 +26,11 @@ check_PROGRAMS += tests/unit/cluster/test_isolation
 tests_unit_cluster_test_isolation_SOURCES = tests/unit/cluster/test_isolation.c
 tests_unit_cluster_test_isolation_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cluster_test_isolation_LDADD = $(UNIT_LDADD)
+
+# Rebalancing: which tenants to move so Odoo pods spread evenly.
+libodoosaas_a_SOURCES += core/cluster/rebalance.c core/cluster/rebalance.h
+UNIT_TESTS += tests/unit/cluster/test_rebalance
+check_PROGRAMS += tests/unit/cluster/test_rebalance
+tests_unit_cluster_test_rebalance_SOURCES = tests/unit/cluster/test_rebalance.c
+tests_unit_cluster_test_rebalance_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cluster_test_rebalance_LDADD = $(UNIT_LDADD)
