@@ -119,6 +119,57 @@ $KC delete job -n tenant-acme odoo-db-init >/dev/null 2>&1
 wait_for "deleting the Job deletes its pod (garbage collection)" 10 sh -c \
     "test \"\$($KC get pods -n tenant-acme -l odoo-saas.io/role=db-init -o name | wc -l)\" -eq 0"
 
+# ---- Recreate on a template change: the old pod goes first ----
+old_pod=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.items[0].metadata.name}')
+$KC set image deploy/odoo -n tenant-acme odoo=odoo:17.1 >/dev/null 2>&1
+max=0
+i=0
+while [ $i -lt 50 ]; do
+    n=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o name 2>/dev/null | wc -l)
+    [ "$n" -gt "$max" ] && max=$n
+    $KC get pods -n tenant-acme -l odoo-saas.io/role=odoo --no-headers 2>/dev/null | grep -v "^$old_pod " | grep -q '1/1 *Running' && break
+    sleep 0.2
+    i=$((i + 1))
+done
+check_eq "Recreate: never two odoo pods at once" 1 "$max"
+new_pod=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.items[0].metadata.name}')
+check "Recreate: a new pod with another template hash" test "${new_pod%-*}" != "${old_pod%-*}"
+check_eq "the new pod runs the new image" odoo:17.1 \
+    "$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.items[0].spec.containers[0].image}')"
+wait_for "the Deployment is available again with updatedReplicas 1" 10 sh -c \
+    "test \"\$($KC get deploy -n tenant-acme odoo -o jsonpath='{.status.updatedReplicas}/{.status.availableReplicas}')\" = 1/1"
+
+# ---- StatefulSet scale up and down: PVCs stay ----
+cat >"$OS_TMP/sts.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: sts-test}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: sts-test}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, resources: {requests: {storage: 1Gi}}}
+YAML
+$KC apply -f "$OS_TMP/sts.yaml" >/dev/null 2>&1
+wait_for "a StatefulSet of 2 gets db-0 and db-1 Running, in order" 15 sh -c \
+    "test \"\$($KC get pods -n sts-test --no-headers | awk '{print \$1 \$3}' | tr '\n' ' ')\" = 'db-0Running db-1Running '"
+check_eq "with their PVCs" "data-db-0 data-db-1" "$($KC get pvc -n sts-test -o jsonpath='{.items[*].metadata.name}')"
+$KC scale sts db -n sts-test --replicas=1 >/dev/null 2>&1
+wait_for "scale down to 1 removes db-1" 10 sh -c "test \"\$($KC get pods -n sts-test -o name | wc -l)\" -eq 1"
+check_eq "but keeps its PVC" "data-db-0 data-db-1" "$($KC get pvc -n sts-test -o jsonpath='{.items[*].metadata.name}')"
+check_eq "StatefulSet status: replicas 1, updateRevision set" "1 true" \
+    "$($KC get sts db -n sts-test -o json | jq -r '"\(.status.replicas) \(.status.updateRevision | startswith("db-"))"')"
+
 # ---- an unpullable image: Degraded with ImagePullBackOff ----
 printf 'odoo:\n  image: "odoo:doesnotexist"\n' >"$OS_TMP/bad.yaml"
 $CLI --config "$OS_TMP/bad.yaml" tenant create bad --tier basic --admin-email a@bad.com >/dev/null 2>&1
