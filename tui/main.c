@@ -122,7 +122,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "odoo-saas: --demo and --kubeconfig exclude each other\n");
             return 2;
         }
-        if (demo_start(&demo, 2, NULL, &err) < 0)
+        /* Two nodes and a handful of ready tenants, so there is something to see. */
+        static const char *const demo_args[] = {"--seed-tenants", "6", NULL};
+        if (demo_start(&demo, 2, demo_args, &err) < 0)
             return cli_fail(&err);
         cli.kubeconfig = demo.kubeconfig;
     }
