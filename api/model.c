@@ -64,6 +64,7 @@ struct job {
     char id[48], owner[256], tier[32];
     struct api_job_result res;
     int refs, done, calls_left;
+    int stage;                       /* suspend/resume: which step */
     struct api_model *m;
     struct job *next;                /* queue, then the in-flight list */
 };
@@ -487,20 +488,72 @@ static void do_create(struct api_model *m, struct job *j)
     job_answer(j, 202, "", "creating");
 }
 
+static int start_call(struct api_model *m, struct job *j, const char *method, const char *path,
+                      const char *content_type, struct json_object *body);
+
+/* Suspend and resume, one step at a time (stage 0, then 1):
+ *   suspend: scale the odoo Deployment to 0, then annotate the namespace
+ *            (a tenant without its Deployment yet is refused: 409);
+ *   resume:  remove the annotation, then scale to 1 (a missing Deployment
+ *            is fine: the apply will create it with one replica). */
+static int suspend_step(struct api_model *m, struct job *j)
+{
+    int suspend = j->req.kind == API_JOB_SUSPEND;
+    int scale = (j->stage == 0) == suspend;
+    struct json_object *patch = json_object_new_object(), *inner = json_object_new_object();
+    char path[256];
+    int rc;
+
+    if (scale) {
+        json_object_object_add(inner, "replicas", json_object_new_int(suspend ? 0 : 1));
+        json_object_object_add(patch, "spec", inner);
+        snprintf(path, sizeof(path), "/apis/apps/v1/namespaces/" NS_PREFIX "%s/deployments/odoo", j->id);
+    } else {
+        struct json_object *ann = json_object_new_object();
+        json_object_object_add(ann, TENANT_ANN_SUSPENDED, suspend ? json_object_new_string("true") : NULL);
+        json_object_object_add(inner, "annotations", ann);
+        json_object_object_add(patch, "metadata", inner);
+        snprintf(path, sizeof(path), "/api/v1/namespaces/" NS_PREFIX "%s", j->id);
+    }
+    rc = start_call(m, j, "PATCH", path, "application/merge-patch+json", patch);
+    json_object_put(patch);
+    return rc;
+}
+
+/* A failed step: the answer for it, or 0 when it does not matter. */
+static int step_failed(struct job *j, const struct os_error *err)
+{
+    int gone = err->http_status == 404;
+
+    if (j->req.kind == API_JOB_RESUME && j->stage == 1 && gone)
+        return 0;
+    if (j->req.kind == API_JOB_SUSPEND && j->stage == 0 && gone)
+        job_answer(j, 409, "not_ready", "the tenant has no Odoo Deployment yet; suspend it when it is Ready");
+    else
+        job_answer(j, gone ? 404 : 502, gone ? "not_found" : "cluster_error", "%s", err->message);
+    return -1;
+}
+
 static void call_done(void *ud, struct json_object *obj, const struct os_error *err)
 {
     struct job *j = ud;
+    struct api_model *m = j->m;
+    int failed = 0;
 
     (void)obj;
-    if (err->code && !j->res.code[0]) {
-        int gone = err->http_status == 404;
-        job_answer(j, gone ? 404 : 502, gone ? "not_found" : "cluster_error", "%s", err->message);
+    j->calls_left--;
+    if (err->code && !j->res.code[0])
+        failed = step_failed(j, err) < 0;
+    if (!failed && (j->req.kind == API_JOB_SUSPEND || j->req.kind == API_JOB_RESUME) && j->stage == 0) {
+        j->stage = 1;
+        if (suspend_step(m, j) == 0)
+            return;
     }
-    if (--j->calls_left == 0) {
+    if (j->calls_left == 0) {
         if (!j->res.code[0])
             job_answer(j, j->req.kind == API_JOB_DELETE ? 202 : 200, "", "done");
-        j->m->changed = 1;
-        job_finish(j->m, j);
+        m->changed = 1;
+        job_finish(m, j);
     }
 }
 
@@ -527,8 +580,6 @@ static void do_delete(struct api_model *m, struct job *j)
         c->apply = NULL;
     }
     if (c) {
-        c->failed = 0;
-        c->apply = NULL;
         for (struct creating **pp = &m->creating; *pp; pp = &(*pp)->next)
             if (*pp == c) {
                 *pp = c->next;
@@ -541,27 +592,6 @@ static void do_delete(struct api_model *m, struct job *j)
     start_call(m, j, "DELETE", path, NULL, NULL);
 }
 
-static void do_suspend(struct api_model *m, struct job *j, int suspend)
-{
-    struct json_object *ns = json_object_new_object(), *meta = json_object_new_object(),
-                       *ann = json_object_new_object(), *dep = json_object_new_object(),
-                       *spec = json_object_new_object();
-    char path[256];
-
-    json_object_object_add(ann, TENANT_ANN_SUSPENDED, suspend ? json_object_new_string("true") : NULL);
-    json_object_object_add(meta, "annotations", ann);
-    json_object_object_add(ns, "metadata", meta);
-    json_object_object_add(spec, "replicas", json_object_new_int(suspend ? 0 : 1));
-    json_object_object_add(dep, "spec", spec);
-    snprintf(path, sizeof(path), "/apis/apps/v1/namespaces/" NS_PREFIX "%s/deployments/odoo", j->id);
-    if (start_call(m, j, "PATCH", path, "application/merge-patch+json", dep) == 0) {
-        snprintf(path, sizeof(path), "/api/v1/namespaces/" NS_PREFIX "%s", j->id);
-        start_call(m, j, "PATCH", path, "application/merge-patch+json", ns);
-    }
-    json_object_put(ns);
-    json_object_put(dep);
-}
-
 /* Start a job; answered now unless requests went out. */
 static void job_start(struct api_model *m, struct job *j)
 {
@@ -570,8 +600,8 @@ static void job_start(struct api_model *m, struct job *j)
     switch (j->req.kind) {
     case API_JOB_CREATE: do_create(m, j); break;
     case API_JOB_DELETE: do_delete(m, j); break;
-    case API_JOB_SUSPEND: do_suspend(m, j, 1); break;
-    case API_JOB_RESUME: do_suspend(m, j, 0); break;
+    case API_JOB_SUSPEND:
+    case API_JOB_RESUME: suspend_step(m, j); break;
     }
     if (j->calls_left) {
         j->next = m->in_flight;

@@ -4,7 +4,8 @@
 # 20 running demo tenants, tenant reads take milliseconds, the model holds
 # every tenant with its phase (also in /metrics), and changes made on the
 # cluster behind its back (kubectl annotate, delete) show up through the
-# watches within a bounded wait.
+# watches within a bounded wait.  Suspend refuses a tenant that has no
+# Deployment yet (409) and leaves it untouched.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/api/lib-api.sh"
@@ -62,6 +63,28 @@ while [ $i -lt 80 ]; do
 done
 check_eq "a namespace deleted with kubectl leaves the model" 0 "$(jqr '[.tenants[] | select(.id == "demo-002")] | length')"
 check_eq "19 remain" 19 "$(jqr '.tenants | length')"
+
+# suspend needs the odoo Deployment; resume does not
+printf '%s' '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"tenant-bare","labels":
+    {"app.kubernetes.io/managed-by":"odoo-saas","odoo-saas.io/tenant":"bare"}}}' | kubectl create -f - >/dev/null
+i=0
+while [ $i -lt 50 ]; do
+    req GET /api/admin/tenants
+    [ "$(jqr '[.tenants[] | select(.id == "bare")] | length')" = 1 ] && break
+    sleep 0.1
+    i=$((i + 1))
+done
+req POST /api/admin/tenants/bare/suspend
+check_error "suspending a tenant without its Deployment is 409" 409
+check_eq "and leaves the namespace alone" "" \
+    "$(kubectl get ns tenant-bare -o jsonpath='{.metadata.annotations.odoo-saas\.io/suspended}')"
+req POST /api/admin/tenants/bare/resume
+check_eq "resuming it is fine (nothing to scale)" 200 "$HTTP_CODE"
+req POST /api/admin/tenants/demo-003/suspend
+check_eq "a running demo tenant suspends" 200 "$HTTP_CODE"
+check_eq "  scaled to 0" 0 "$(kubectl -n tenant-demo-003 get deploy odoo -o jsonpath='{.spec.replicas}')"
+check_eq "  annotated" true \
+    "$(kubectl get ns tenant-demo-003 -o jsonpath='{.metadata.annotations.odoo-saas\.io/suspended}')"
 
 saasd_stop
 sim_finish
