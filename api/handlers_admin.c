@@ -3,9 +3,10 @@
  * resume; admin accounts only) and the unauthenticated operational ones
  * (health, readiness, metrics, the OpenAPI document).
  *
- * Suspend scales the odoo Deployment to 0 and annotates the namespace
+ * Suspend scales the odoo Deployment to 0, then annotates the namespace
  * odoo-saas.io/suspended=true, which tenant_status_compute() reports as
- * Suspended; resume scales it back to 1 and removes the annotation.
+ * Suspended; resume removes the annotation, then scales it back to 1
+ * (the steps run on the model thread: model.c).
  */
 #include "config.h"
 

@@ -45,7 +45,7 @@ static const char doc[] =
     "\"/api/admin/tenants\":{\"get\":{\"summary\":\"Every tenant (admin)\"," BEARER ","
     "\"responses\":{" OK_JSON("200", "Tenants", "TenantList") ",\"401\":" ERR_REF ",\"403\":" ERR_REF "}}},"
     "\"/api/admin/tenants/{id}/suspend\":{" ID_PARAM ",\"post\":{\"summary\":\"Suspend: Odoo scaled to 0 (admin)\"," BEARER ","
-    "\"responses\":{\"200\":{\"description\":\"Suspended\"},\"401\":" ERR_REF ",\"403\":" ERR_REF ",\"404\":" ERR_REF "}}},"
+    "\"responses\":{\"200\":{\"description\":\"Suspended\"},\"401\":" ERR_REF ",\"403\":" ERR_REF ",\"404\":" ERR_REF ",\"409\":" ERR_REF "}}},"
     "\"/api/admin/tenants/{id}/resume\":{" ID_PARAM ",\"post\":{\"summary\":\"Resume a suspended tenant (admin)\"," BEARER ","
     "\"responses\":{\"200\":{\"description\":\"Resumed\"},\"401\":" ERR_REF ",\"403\":" ERR_REF ",\"404\":" ERR_REF "}}},"
     "\"/api/openapi.json\":{\"get\":{\"summary\":\"This document\",\"responses\":{\"200\":{\"description\":\"OpenAPI 3.1\"}}}},"
