@@ -7,7 +7,8 @@
  * (|1|salt|hash) host fields and the [host]:port form.  A line libssh2
  * cannot use (a key type it lacks) is skipped rather than failing the
  * whole file, as OpenSSH does; @revoked keys are refused for every host;
- * @cert-authority lines are ignored.
+ * @cert-authority lines are ignored.  With the default user file, the
+ * system-wide /etc/ssh/ssh_known_hosts is trusted too (read only).
  * The server's key is checked with libssh2_knownhost_checkp() right after
  * the handshake, before any authentication is attempted, so a spoofed
  * server never sees a signature or a key offer.
@@ -253,7 +254,8 @@ struct ssh_conn_opts_view {
 static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *known,
                    const struct ssh_conn_opts_view *v, struct os_error *err);
 
-int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *host, int port,
+int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
+                       const char *host, int port,
                        enum ssh_hostkey_policy policy, int *added, struct os_error *err)
 {
     struct libssh2_knownhost *known = NULL;
@@ -271,7 +273,9 @@ int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     ssh_known_host_name(host, port, name, sizeof(name));
     struct kh_file kf = {0};
-    if ((rc = load_file(kh, known_hosts, &kf, err)) < 0) {
+    if ((rc = load_file(kh, known_hosts, &kf, err)) < 0 ||
+        (global && (rc = load_file(kh, global, &kf, err)) < 0)) {
+        kh_file_free(&kf);
         libssh2_knownhost_free(kh);
         return rc;
     }
@@ -340,8 +344,8 @@ static const struct {
     {LIBSSH2_KNOWNHOST_KEY_SSHRSA, "rsa-sha2-512,rsa-sha2-256,ssh-rsa"},
 };
 
-int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *host,
-                               int port, struct os_error *err)
+int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
+                               const char *host, int port, struct os_error *err)
 {
     static const char probe[] = "not-a-key";   /* never matches: MISMATCH means "known" */
     char methods[256] = "";
@@ -353,6 +357,8 @@ int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, cons
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     struct kh_file kf = {0};
     rc = load_file(kh, known_hosts, &kf, err);
+    if (rc == 0 && global)
+        rc = load_file(kh, global, &kf, err);
     kh_file_free(&kf);
     if (rc < 0) {
         libssh2_knownhost_free(kh);

@@ -58,15 +58,16 @@ enum ssh_hostkey_policy {
 /* Before the handshake: when known_hosts records keys for host, allow
  * only those key types' algorithms, so the server proves the key we know
  * (OpenSSH does the same).  0, or <0 with err set. */
-int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *host,
-                               int port, struct os_error *err);
+int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
+                               const char *host, int port, struct os_error *err);
 
 /* Check the session's host key against the known_hosts file (plain and
- * hashed entries).  A mismatch fails with both fingerprints; an unknown
+ * hashed entries), and the read-only global file when not NULL.  A mismatch fails with both fingerprints; an unknown
  * host fails with its fingerprint unless policy is ACCEPT_NEW, which
  * appends a line for it to the file (created if missing).  *added is set
  * to 1 when a line was written.  Returns 0 when the key is trusted. */
-int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *host, int port,
+int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
+                       const char *host, int port,
                        enum ssh_hostkey_policy policy, int *added, struct os_error *err);
 
 /* ---- connection (ssh_session.c) -------------------------------------- */
@@ -81,7 +82,7 @@ struct ssh_conn_opts {
     const char *host;             /* an IP or a name */
     int port;                     /* 22 when 0 */
     const char *identity;         /* key file to try (after the agent), or NULL */
-    const char *known_hosts;      /* NULL: ~/.ssh/known_hosts */
+    const char *known_hosts;      /* NULL: ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts */
     enum ssh_hostkey_policy policy;
     int no_agent;                 /* skip ssh-agent (tests) */
     int timeout_ms;               /* connect + handshake + auth; 30 s when 0 */

@@ -50,6 +50,7 @@ struct ssh_pending {
     struct addrinfo *res, *ai;
     int64_t deadline;
     char known_hosts[1024];
+    const char *global;           /* /etc/ssh/ssh_known_hosts, or NULL */
     char keys[NKEYS][1024];
     int nkeys, key;               /* key files to try, the current one */
     int asked;                    /* the current key's passphrase was asked */
@@ -158,7 +159,8 @@ static int step_tcp(struct ssh_conn *c, struct os_error *err)
     }
     if (!(c->session = libssh2_session_init()))
         return os_error_set(err, OS_ERR_NOMEM, "cannot start an SSH session");
-    if (ssh_prefer_known_host_keys(c->session, c->pending->known_hosts, c->pending->o.host,
+    if (ssh_prefer_known_host_keys(c->session, c->pending->known_hosts, c->pending->global,
+                                   c->pending->o.host,
                                    c->pending->o.port, err) < 0)
         return err->code;
     libssh2_session_set_blocking(c->session, 0);
@@ -315,7 +317,8 @@ static int step_hostkey(struct ssh_conn *c, struct os_error *err)
     int ktype, rc;
     const char *key;
 
-    if ((rc = ssh_check_host_key(c->session, p->known_hosts, p->o.host, p->o.port, p->o.policy,
+    if ((rc = ssh_check_host_key(c->session, p->known_hosts, p->global, p->o.host, p->o.port,
+                                 p->o.policy,
                                  &c->host_key_added, err)) < 0)
         return rc;
     key = libssh2_session_hostkey(c->session, &klen, &ktype);
@@ -396,6 +399,7 @@ static int pending_init(struct ssh_conn *c, const struct ssh_conn_opts *o, struc
     p->deadline = ssh_now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 30000);
     if ((rc = known_hosts_path(o, p->known_hosts, sizeof(p->known_hosts), err)) < 0)
         return rc;
+    p->global = o->known_hosts ? NULL : "/etc/ssh/ssh_known_hosts";
     if (o->identity)
         p->o.identity = p->strings[2] = strdup(o->identity);
     key_list(p);
