@@ -26,6 +26,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "controllers.h"
@@ -262,9 +263,58 @@ static int render_fast(const struct tenant_spec *spec, const struct os_config *c
     return 0;
 }
 
+static const char *const tiers[] = {"basic", "basic", "standard"};
+
+/* A second thread renders the second half of the tenants while the first
+ * half is rendered and stored (render is pure; the store is not touched). */
+struct render_job {
+    const struct os_config *cfg;
+    const struct parsed *p;
+    int from, to, width;        /* tenants from..to (1-based, inclusive) */
+    time_t created;
+    json_object **lists;        /* lists[i - from], owned until taken */
+    int rc;
+    struct os_error err;
+};
+
+static int render_one(const struct os_config *cfg, const struct parsed *p, int i, int width, time_t created,
+                      int fast, json_object **list, struct os_error *err)
+{
+    char id[32], email[96];
+    struct tenant_secrets sec;
+    snprintf(id, sizeof(id), "demo-%0*d", width, i);
+    snprintf(email, sizeof(email), "admin@%s.example.com", id);
+    struct tenant_spec spec = {.id = id, .tier = tiers[(i - 1) % 3], .admin_email = email};
+    int rc = tenant_secrets_generate(&sec, NULL, err);
+    if (rc == 0)
+        rc = fast ? render_fast(&spec, cfg, &sec, created, p, list, err)
+                  : tenant_render(&spec, cfg, &sec, created, list, err);
+    if (rc == 0 && fast && i == 1) {       /* the shortcut must agree with the product */
+        json_object *ref = NULL;
+        rc = tenant_render(&spec, cfg, &sec, created, &ref, err);
+        if (rc == 0 && !json_object_equal(ref, *list)) {
+            fprintf(stderr, "odoo-saas-sim: --seed-tenants: the parsed-once render differs from tenant_render(); using tenant_render()\n");
+            json_object_put(*list);
+            *list = ref;
+            rc = 1;                        /* fast path off */
+        } else {
+            json_object_put(ref);
+        }
+    }
+    tenant_secrets_wipe(&sec);
+    return rc;
+}
+
+static void *render_worker(void *arg)
+{
+    struct render_job *j = arg;
+    for (int i = j->from; i <= j->to && j->rc == 0; i++)
+        j->rc = render_one(j->cfg, j->p, i, j->width, j->created, 1, &j->lists[i - j->from], &j->err);
+    return NULL;
+}
+
 int sim_seed_tenants(struct sim *s, struct os_error *err)
 {
-    static const char *const tiers[] = {"basic", "basic", "standard"};
     struct sim_ctl *c = s->ctl;
     struct os_config *cfg = NULL;
     int n = s->opt.seed_tenants, width = n > 999 ? (n > 9999 ? 5 : 4) : 3, rc = 0;
@@ -293,43 +343,55 @@ int sim_seed_tenants(struct sim *s, struct os_error *err)
         free(ips);
         return -1;
     }
+    time_t created = (time_t)((now - 3600 * 1000) / 1000);
+    struct render_job job = {.cfg = cfg, .p = &parsed, .width = width, .created = created};
+    pthread_t worker;
+    int started = 0, joined = 0;
     for (int i = 1; i <= n && rc == 0; i++) {
-        char id[32], email[96];
-        struct tenant_secrets sec;
         json_object *list = NULL, *items;
-        snprintf(id, sizeof(id), "demo-%0*d", width, i);
-        snprintf(email, sizeof(email), "admin@%s.example.com", id);
-        struct tenant_spec spec = {.id = id, .tier = tiers[(i - 1) % 3], .admin_email = email};
-        time_t created = (time_t)((now - 3600 * 1000) / 1000);
-        if (tenant_secrets_generate(&sec, NULL, err) < 0 ||
-            (fast ? render_fast(&spec, cfg, &sec, created, &parsed, &list, err)
-                  : tenant_render(&spec, cfg, &sec, created, &list, err)) < 0) {
-            tenant_secrets_wipe(&sec);
-            rc = -1;
-            break;
-        }
-        if (fast && i == 1) {      /* the shortcut must agree with the product */
-            json_object *ref = NULL;
-            if (tenant_render(&spec, cfg, &sec, created, &ref, err) < 0) {
-                tenant_secrets_wipe(&sec);
-                json_object_put(list);
+        if (started && i >= job.from) {
+            list = job.lists[i - job.from];
+            job.lists[i - job.from] = NULL;
+        } else {
+            int r = render_one(cfg, &parsed, i, width, created, fast, &list, err);
+            if (r < 0) {
                 rc = -1;
                 break;
             }
-            if (!json_object_equal(ref, list)) {
-                fprintf(stderr, "odoo-saas-sim: --seed-tenants: the parsed-once render differs from tenant_render(); using tenant_render()\n");
+            if (r == 1)
                 fast = 0;
-                json_object_put(list);
-                list = ref;
-            } else {
-                json_object_put(ref);
+        }
+        if (i == 1 && fast && n >= 40) {
+            job.from = n / 2 + 1;
+            job.to = n;
+            job.lists = calloc((size_t)(job.to - job.from + 1), sizeof(*job.lists));
+            started = job.lists && pthread_create(&worker, NULL, render_worker, &job) == 0;
+            if (!started) {
+                free(job.lists);
+                job.lists = NULL;
             }
         }
-        tenant_secrets_wipe(&sec);
+        if (started && i == job.from - 1) {
+            pthread_join(worker, NULL);
+            joined = 1;
+            if (job.rc < 0) {
+                *err = job.err;
+                rc = -1;
+                json_object_put(list);
+                break;
+            }
+        }
         if (json_object_object_get_ex(list, "items", &items))
             for (size_t j = 0; j < json_object_array_length(items) && rc == 0; j++)
                 rc = store_rendered(s, json_object_array_get_idx(items, j), now, ips, mfc, (i - 1) % 3, j, err);
         json_object_put(list);
+    }
+    if (job.lists) {
+        if (started && !joined)
+            pthread_join(worker, NULL);    /* an error in the first half */
+        for (int i = 0; job.from && i <= job.to - job.from; i++)
+            json_object_put(job.lists[i]);
+        free(job.lists);
     }
     parsed_free(&parsed);
     os_config_free(cfg);
