@@ -311,7 +311,10 @@ static int refuse_existing(struct tenant_apply *a, struct json_object *ns, struc
     if (kube_object_str(ns, "metadata.deletionTimestamp"))
         return os_error_set(err, OS_ERR_INVALID, "tenant \"%s\" is being deleted; try again when it is gone",
                             a->id);
-    if (!strcmp(kube_object_annotation(ns, TENANT_ANN_PROVISIONED) ?: "", "true")) {
+    /* Someone else's unfinished tenant is not ours to finish: answer as if
+     * it were complete, without saying whose it is. */
+    if (!strcmp(kube_object_annotation(ns, TENANT_ANN_PROVISIONED) ?: "", "true") ||
+        strcmp(kube_object_annotation(ns, "odoo-saas.io/owner") ?: "", a->spec.owner ?: "")) {
         os_error_set(err, OS_ERR_API, "tenant \"%s\" already exists", a->id);
         snprintf(err->reason, sizeof(err->reason), "AlreadyExists");
         err->http_status = 409;

@@ -23,8 +23,9 @@ static const char *const reserved[] = {
     "login", "signup", "auth", "metrics", "monitoring", "grafana", "prometheus", "localhost",
     "root", "postgres", "public", "tenant", NULL,
 };
-/* Prefixes that belong to Kubernetes or to us. */
-static const char *const reserved_prefixes[] = {"kube-", "tenant-", "odoo-saas-", NULL};
+/* Prefixes that belong to Kubernetes or to us, and punycode ("xn--"), which
+ * would let a name pose as another in a browser's address bar. */
+static const char *const reserved_prefixes[] = {"kube-", "tenant-", "odoo-saas-", "xn--", NULL};
 
 const char *tenant_quote(const char *s, char *buf, size_t len)
 {

@@ -139,6 +139,16 @@ check_eq "resume applied everything (standard: 6 network policies)" 6 \
 run tenant create delta --tier standard --admin-email a@delta.com
 check_eq "after the resume it is a finished tenant" 'odoo-saas: tenant "delta" already exists' "$ERR"
 
+# Another owner's unfinished tenant is not resumed: it answers "already exists".
+"$OS" tenant render epsilon --tier basic --admin-email a@eps.com --owner alice@eps.com -o json |
+    jq '.items[0]' > "$OS_TMP/eps-ns.json"
+kubectl create -f "$OS_TMP/eps-ns.json" >/dev/null 2>&1
+run tenant create epsilon --tier basic --admin-email b@eps.com --owner mallory@evil.com
+check_eq "another owner's unfinished tenant is refused" 'odoo-saas: tenant "epsilon" already exists' "$ERR"
+check_eq "and nothing was added to it" 0 "$(kubectl get secrets -n tenant-epsilon -o name | grep -c .)"
+run tenant create epsilon --tier basic --admin-email a@eps.com --owner alice@eps.com
+check_eq "its owner can finish it" 0 "$RC"
+
 # --- isolation: every path that matters, from the live policies ---
 run tenant check-isolation acme
 check_eq "check-isolation exits 0 on a healthy tenant" 0 "$RC"

@@ -70,6 +70,7 @@ static void test_bad_ids(void **state)
     refuse_id("admin", "is reserved");
     refuse_id("kube-system", "is reserved");
     refuse_id("traefik", "is reserved");
+    refuse_id("xn--80ak6aa92e", "is reserved");
     refuse_id("acme: {x: 1}", "may contain only");
     refuse_id("acme$(reboot)", "may contain only");
     refuse_id("acme;rm -rf /", "may contain only");
