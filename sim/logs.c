@@ -37,6 +37,7 @@ enum log_kind { LOG_ODOO, LOG_POSTGRES, LOG_DBINIT, LOG_GENERIC };
 /* What a log is made from (copied out of the store). */
 struct log_src {
     char ns[254], pod[254], container[254], image[256];
+    char db[128];               /* the Odoo database (env DB_NAME / ODOO_DB) */
     enum log_kind kind;
     int64_t started_ms;         /* container start */
     int64_t finished_ms;        /* terminated: when; else 0 */
@@ -147,7 +148,7 @@ static void format_line(const struct log_src *l, uint64_t i, int timestamps, cha
 {
     int64_t at = line_time(l, i);
     char ts[48], body[700], prefix[64] = "";
-    const char *db = strncmp(l->ns, "tenant-", 7) ? l->ns : l->ns + 7;
+    const char *db = l->db;
     size_t ns = nstart(l->kind);
 
     if (timestamps) {
@@ -166,7 +167,7 @@ static void format_line(const struct log_src *l, uint64_t i, int timestamps, cha
         else if (strstr(fmt, "running on"))
             snprintf(arg, sizeof(arg), "%s", l->pod);
         else
-            snprintf(arg, sizeof(arg), "odoo_%s", db);
+            snprintf(arg, sizeof(arg), "%s", db);
         const char *hole = strstr(fmt, "%s");      /* at most one per line */
         if (hole)
             snprintf(body, sizeof(body), "%.*s%s%s", (int)(hole - fmt), fmt, arg, hole + 2);
@@ -180,7 +181,7 @@ static void format_line(const struct log_src *l, uint64_t i, int timestamps, cha
         gmtime_r(&t, &tm);
         strftime(clf, sizeof(clf), "%d/%b/%Y %H:%M:%S", &tm);
         snprintf(body, sizeof(body),
-                 "INFO odoo_%s werkzeug: 10.1.0.1 - - [%s] \"GET /web/health HTTP/1.1\" 200 - 1 0.00%" PRIu64 " 0.00%" PRIu64,
+                 "INFO %s werkzeug: 10.1.0.1 - - [%s] \"GET /web/health HTTP/1.1\" 200 - 1 0.00%" PRIu64 " 0.00%" PRIu64,
                  db, clf, h % 9 + 1, (h >> 8) % 9 + 1);
     } else if (l->kind == LOG_POSTGRES) {
         uint64_t h = (l->seed ^ i) * 0x9e3779b97f4a7c15ULL;
@@ -277,6 +278,15 @@ static int source_of(struct sim *s, json_object *pod, const char *want, struct l
     snprintf(l->pod, sizeof(l->pod), "%s", name);
     snprintf(l->container, sizeof(l->container), "%s", want);
     snprintf(l->image, sizeof(l->image), "%s", sim_json_str(c, "image") ? sim_json_str(c, "image") : "");
+    json_object *env = sim_json_path(c, "env");
+    for (size_t i = 0; env && i < json_object_array_length(env); i++) {
+        json_object *e = json_object_array_get_idx(env, i);
+        const char *en = sim_json_str(e, "name"), *ev = sim_json_str(e, "value");
+        if (en && ev && (!strcmp(en, "DB_NAME") || !strcmp(en, "ODOO_DB")))
+            snprintf(l->db, sizeof(l->db), "%s", ev);
+    }
+    if (!l->db[0])
+        snprintf(l->db, sizeof(l->db), "odoo_%.100s", strncmp(l->ns, "tenant-", 7) ? l->ns : l->ns + 7);
     l->started_ms = sim_parse_time(run ? run : term);
     l->finished_ms = fin ? sim_parse_time(fin) : 0;
     const char *role = NULL;
