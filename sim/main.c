@@ -62,7 +62,8 @@ static const struct sim_opt options[] = {
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: odoo-saas-sim --listen 127.0.0.1:0 --nodes N --kubeconfig-out PATH [--seed S]\n"
-                 "                     [--state PATH] [--latency-ms N] [--fail-rate F]\n\n"
+                 "                     [--state PATH] [--latency-ms N] [--fail-rate F] [--seed-tenants N]\n"
+                 "                     [--pod-start-ms N] [--no-controllers]\n\n"
                  "A simulated MicroK8s API server (HTTPS, bearer token) for the demo and the tests.\n\n");
     for (size_t i = 0; i < NOPTIONS; i++) {
         char flags[64];
