@@ -220,7 +220,20 @@ static struct sim_object *create_child(struct sim *s, struct sim_nsview *v, stru
 
     if (is_pod) {
         limit_defaults(v, obj);
+        /* Admission runs before the name is generated from generateName
+         * (that happens in the storage layer), so a refusal names the
+         * prefix: pods "odoo-5b5d8bd7bd-" is forbidden, the same text on
+         * every retry. */
+        json_object *meta = sim_json_obj(obj, "metadata");
+        const char *gen = sim_json_str(meta, "generateName");
+        char *name = gen && sim_json_str(meta, "name") ? strdup(sim_json_str(meta, "name")) : NULL;
+        if (name)
+            sim_json_set_str(meta, "name", gen);
         rc = sim_quota_admit_pod(obj, quotas, pods, &status, &err);
+        if (name) {
+            sim_json_set_str(meta, "name", name);
+            free(name);
+        }
     } else {
         rc = sim_quota_admit(obj, "persistentvolumeclaims", quotas, &objs, &status, &err);
     }
@@ -363,6 +376,9 @@ static void deployment_pods(struct sim *s, struct sim_nsview *v, struct sim_obje
     while ((int64_t)nnew < replicas && may_create(s, d, now, next)) {
         unique_name(s, v, prefix, name, sizeof(name));
         json_object *pod = pod_from_template(d, tmpl, name, labels2("pod-template-hash", hash, NULL, NULL));
+        char gen[320];
+        snprintf(gen, sizeof(gen), "%s-", prefix);
+        sim_json_set_str(sim_json_obj(pod, "metadata"), "generateName", gen);
         if (!create_child(s, v, d, pod, 1, now, next))
             break;
         snprintf(msg, sizeof(msg), "Created pod: %s", name);
@@ -699,6 +715,9 @@ static void job_pods(struct sim *s, struct sim_nsview *v, struct sim_object *j, 
     json_object_object_add(extra, "controller-uid", json_object_new_string(uid ? uid : ""));
     json_object_object_add(extra, "job-name", json_object_new_string(j->name));
     json_object *pod = pod_from_template(j, tmpl, name, extra);
+    char gen[320];
+    snprintf(gen, sizeof(gen), "%s-", j->name);
+    sim_json_set_str(sim_json_obj(pod, "metadata"), "generateName", gen);
     if (!create_child(s, v, j, pod, 1, now, next))
         return;
     snprintf(msg, sizeof(msg), "Created pod: %s", name);

@@ -208,6 +208,32 @@ wait_for "a Deployment over its quota gets a FailedCreate event 'exceeded quota'
 check_eq "no pod was created" 0 "$($KC get pods -n quota-test -o name | wc -l | tr -d ' ')"
 check_eq "Deployment condition ReplicaFailure" FailedCreate \
     "$($KC get deploy -n quota-test big -o jsonpath='{.status.conditions[?(@.type=="ReplicaFailure")].reason}')"
+wait_for "the refusal is retried: the same event counted again" 15 sh -c \
+    "$KC get events -n quota-test -o json | jq -e '[.items[] | select(.reason==\"FailedCreate\") | .count] | max >= 2'"
+
+# ---- an Immediate StorageClass binds at once, without a pod ----
+cat >"$OS_TMP/imm.yaml" <<'YAML'
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: example.com/fast
+volumeBindingMode: Immediate
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: now, namespace: quota-test}
+spec: {accessModes: [ReadWriteOnce], storageClassName: fast, resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: later, namespace: quota-test}
+spec: {accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, resources: {requests: {storage: 1Gi}}}
+YAML
+$KC apply -f "$OS_TMP/imm.yaml" >/dev/null 2>&1
+wait_for "a PVC of an Immediate class is Bound without a consumer" 10 sh -c \
+    "test \"\$($KC get pvc -n quota-test now -o jsonpath='{.status.phase}')\" = Bound"
+check_eq "a WaitForFirstConsumer PVC without a pod stays Pending" Pending \
+    "$($KC get pvc -n quota-test later -o jsonpath='{.status.phase}')"
 sim_stop
 
 # ---- six tenants on two nodes: three Odoo pods per node ----
