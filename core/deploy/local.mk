@@ -41,6 +41,4 @@ tests_integration_deploy_yaml2json_LDADD = $(CORE_LIBS)
 
 # The platform manifests and Traefik values the deploy uploads.
 EXTRA_DIST += kubernetes/traefik/values.yaml \
-	kubernetes/platform/00-namespace.yaml \
-	kubernetes/platform/10-rbac.yaml \
-	kubernetes/platform/20-odoo-saasd.yaml
+	kubernetes/platform/00-namespace.yaml

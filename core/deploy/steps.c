@@ -93,9 +93,10 @@ static const struct deploy_step steps[] = {
       "--values \"$B/kubernetes/traefik/values.yaml\" --wait --timeout 10m && "
       "sha256sum < \"$B/kubernetes/traefik/values.yaml\" | cut -c1-64 > \"$B.traefik-values.sha256\"",
       NULL}, 900},
-    {"platform", "apply the platform manifests (namespace odoo-saas, odoo-saasd, RBAC)",
-     "$M kubectl diff -f \"$B/kubernetes/platform/\" >/dev/null 2>&1",
-     {"$M kubectl apply -f \"$B/kubernetes/platform/\"", NULL}, 300},
+    {"platform", "apply the platform manifests (namespace odoo-saas, then odoo-saasd's objects)",
+     "$M kubectl diff -f \"$B/kubernetes/platform/\" -f \"$B/kubernetes/odoo-saasd/\" >/dev/null 2>&1",
+     {"$M kubectl apply -f \"$B/kubernetes/platform/\"",
+      "$M kubectl apply -f \"$B/kubernetes/odoo-saasd/\"", NULL}, 300},
     {"service", "install and start the odoo-saasd systemd service",
      "cmp -s \"$B/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
      "systemctl is-enabled --quiet odoo-saasd && systemctl is-active --quiet odoo-saasd",
@@ -118,8 +119,9 @@ static const char unit_text[] =
     "Wants=network-online.target\n"
     "\n"
     "[Service]\n"
-    "ExecStart=/usr/local/bin/odoo-saasd --listen 127.0.0.1:8080 "
+    "ExecStart=/usr/local/bin/odoo-saasd --listen 127.0.0.1:8080 --data-dir /var/lib/odoo-saasd "
     "--kubeconfig /var/snap/microk8s/current/credentials/client.config\n"
+    "StateDirectory=odoo-saasd\n"
     "Restart=on-failure\n"
     "DynamicUser=no\n"
     "NoNewPrivileges=yes\n"

@@ -57,6 +57,7 @@ microk8s helm3 repo add traefik https://tr
 microk8s helm3 repo update traefik
 microk8s helm3 upgrade
 microk8s kubectl apply -f $T/remote/bund
+microk8s kubectl apply -f $T/remote/bund
 systemctl daemon-reload
 systemctl enable odoo-saasd
 systemctl restart odoo-saasd"
@@ -80,7 +81,8 @@ check "uploaded files match SHA256SUMS (remote sha256sum -c)" sh -c "cd '$B' && 
 check "the tarball arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$B/odoo-saas.tar.gz"
 check "traefik values arrived" cmp -s "$OS_SRCDIR/kubernetes/traefik/values.yaml" "$B/kubernetes/traefik/values.yaml"
 check "templates arrived" cmp -s "$OS_SRCDIR/templates/60-odoo.yaml" "$B/templates/60-odoo.yaml"
-check_contains "SHA256SUMS lists the platform manifests" "kubernetes/platform/10-rbac.yaml" "$(cat "$B/SHA256SUMS")"
+check_contains "SHA256SUMS lists odoo-saasd's manifests" "kubernetes/odoo-saasd/" "$(cat "$B/SHA256SUMS")"
+check_contains "SHA256SUMS lists the platform manifests" "kubernetes/platform/00-namespace.yaml" "$(cat "$B/SHA256SUMS")"
 check "no staging folder left" test ! -e "$B.new"
 
 # --- a rerun does nothing ---------------------------------------------------------
