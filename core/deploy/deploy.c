@@ -659,7 +659,8 @@ static int join(const struct deploy_opts *primary, struct deploy_engine *e, stru
     int rc;
 
     if (remote(e, join_step.check, NULL, NULL, 30, err) == 0) {
-        emit(e, (struct deploy_event){.kind = DEPLOY_EV_STEP_SKIP, .step = &join_step});
+        emit(e, (struct deploy_event){.kind = e->o.plan ? DEPLOY_EV_PLAN : DEPLOY_EV_STEP_SKIP,
+                                      .step = &join_step});
         return 0;
     }
     if (e->o.plan) {

@@ -224,6 +224,19 @@ check_eq "node add again succeeds" 0 "$rc"
 check_contains "... skipping the join" "--- join: already done" "$out"
 case "$(doubles_log)" in *add-node*) not_ok "no new join token is made" ;;
 *) ok "no new join token is made" ;; esac
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
+check_contains "node add --plan: the join is satisfied" "skip  join" "$out"
+check_eq "node add --plan lists its six steps" 6 "$(echo "$out" | grep -cE '^(run|skip) ')"
+rm -f "$T/home/.odoo-saas/joined"
+: >"$T/state/log"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
+check_contains "node add --plan on an unjoined host: join would run" "run   join" "$out"
+case "$(doubles_log)" in *add-node*|*" join "*) not_ok "node add --plan makes no token and joins nothing" ;;
+*) ok "node add --plan makes no token and joins nothing" ;; esac
 
 # --- the manifests ------------------------------------------------------------------
 if schema_require; then
