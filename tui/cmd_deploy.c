@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -60,9 +61,17 @@ static void json_event(struct json_object *steps, const struct deploy_event *ev)
     json_object_array_add(steps, o);
 }
 
+/* What the event printer keeps between events. */
+struct report {
+    struct json_object *steps;    /* -o json, else NULL */
+    time_t began;                 /* the running step's start */
+    int ran, skipped;
+};
+
 static void print_event(void *ud, const struct deploy_event *ev)
 {
-    struct json_object *steps = ud;
+    struct report *r = ud;
+    struct json_object *steps = r->steps;
     const char *name = ev->step ? ev->step->name : "";
 
     if (steps && ev->step && (ev->kind == DEPLOY_EV_PLAN || ev->kind == DEPLOY_EV_STEP_SKIP ||
@@ -76,16 +85,19 @@ static void print_event(void *ud, const struct deploy_event *ev)
         fprintf(stderr, "odoo-saas: connected (host key %s)\n", ev->text);
         break;
     case DEPLOY_EV_STEP_BEGIN:
+        r->began = time(NULL);
         fprintf(stderr, "==> %s: %s\n", name, ev->step->description);
         break;
     case DEPLOY_EV_STEP_SKIP:
+        r->skipped++;
         fprintf(stderr, "--- %s: already done, skipped\n", name);
         break;
     case DEPLOY_EV_OUTPUT:
         print_output(ev->stream == 2 || steps ? stderr : stdout, ev->data, ev->len);
         break;
     case DEPLOY_EV_STEP_DONE:
-        fprintf(stderr, "==> %s: done\n", name);
+        r->ran++;
+        fprintf(stderr, "==> %s: done (%lds)\n", name, (long)(time(NULL) - r->began));
         break;
     case DEPLOY_EV_STEP_FAILED:
         if (ev->signal)
@@ -191,25 +203,25 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
 }
 
 /* Deploy (or add a node when primary is given), collecting the step
- * results for -o json when asked. */
+ * results for -o json when asked.  r->ran and r->skipped count the steps. */
 static int run_reported(struct cli *cli, struct deploy_args *a, const struct deploy_opts *primary,
-                        struct os_error *err)
+                        struct report *r, struct os_error *err)
 {
-    struct json_object *steps = cli->json ? json_object_new_array() : NULL;
     struct deploy_opts p;
     int rc;
 
-    a->o.ud = steps;
+    r->steps = cli->json ? json_object_new_array() : NULL;
+    a->o.ud = r;
     if (primary) {
         p = *primary;
-        p.ud = steps;
+        p.ud = r;
         rc = deploy_node_add(&p, &a->o, err);
     } else {
         rc = deploy_run(&a->o, err);
     }
-    if (steps) {
-        cli_print_json(steps);
-        json_object_put(steps);
+    if (r->steps) {
+        cli_print_json(r->steps);
+        json_object_put(r->steps);
     }
     return rc;
 }
@@ -218,6 +230,7 @@ int cmd_deploy(struct cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command("deploy");
     struct deploy_args a = {0};
+    struct report r = {0};
     struct os_error err;
     int rc;
 
@@ -227,10 +240,11 @@ int cmd_deploy(struct cli *cli, int argc, char **argv)
         return cli_failf("refusing to deploy: --readonly (--plan is allowed)");
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0)
         return cli_fail(&err);
-    if (run_reported(cli, &a, NULL, &err) < 0)
+    if (run_reported(cli, &a, NULL, &r, &err) < 0)
         return cli_fail(&err);
     if (!a.o.plan)
-        fprintf(stderr, "odoo-saas: %s is deployed\n", a.o.target.host);
+        fprintf(stderr, "odoo-saas: %s is deployed (%d steps run, %d already done)\n",
+                a.o.target.host, r.ran, r.skipped);
     return 0;
 }
 
@@ -238,6 +252,7 @@ int cmd_node_add(struct cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command("node add");
     struct deploy_args a = {0};
+    struct report r = {0};
     struct deploy_opts primary;
     struct os_error err;
     int rc;
@@ -252,7 +267,7 @@ int cmd_node_add(struct cli *cli, int argc, char **argv)
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0 ||
         deploy_target_parse(a.primary, &primary.target, &err) < 0)
         return cli_fail(&err);
-    if (run_reported(cli, &a, &primary, &err) < 0)
+    if (run_reported(cli, &a, &primary, &r, &err) < 0)
         return cli_fail(&err);
     if (!a.o.plan)
         fprintf(stderr, "odoo-saas: %s is a node of %s's cluster\n", a.o.target.host,

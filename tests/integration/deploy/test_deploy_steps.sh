@@ -90,6 +90,7 @@ check "no staging folder left" test ! -e "$B.new"
 out=$(deploy_cli 2>&1); rc=$?
 check_eq "rerun succeeds" 0 "$rc"
 check_eq "rerun skips all 14 steps" 14 "$(echo "$out" | grep -c 'already done, skipped')"
+check_contains "rerun: the summary says so" "is deployed (0 steps run, 14 already done)" "$out"
 check_eq "rerun changes nothing" "" "$(changes)"
 out=$(deploy_cli --plan 2>/dev/null)
 check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
