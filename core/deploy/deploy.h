@@ -76,6 +76,8 @@ enum deploy_event_kind {
     DEPLOY_EV_PLAN,               /* --plan: would_run 0/1 */
 };
 
+/* data (OUTPUT) and text (FAILED) are the host's raw bytes: show them
+ * through deploy_sanitize().  Pointers are valid during the callback only. */
 struct deploy_event {
     enum deploy_event_kind kind;
     const struct deploy_step *step;   /* NULL for connection events */

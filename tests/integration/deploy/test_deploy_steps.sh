@@ -105,6 +105,10 @@ check_eq "-o json --plan: 14 steps, all satisfied" "14 satisfied" \
 out=$(deploy_cli --only traefik,bogus 2>&1); rc=$?
 check_eq "an unknown step is refused" 1 "$rc"
 check_contains "... listing the steps" "unknown step 'bogus'" "$out"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" deploy --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent 2>&1); rc=$?
+check_eq "deploy without --bundle is refused" 1 "$rc"
+check_contains "... naming the option" "--bundle TARBALL" "$out"
 out=$("$OS_BUILDDIR/odoo-saas" deploy --host nobody 2>&1); rc=$?
 check_eq "a bad --host is refused" 1 "$rc"
 check_contains "... saying what is wanted" "USER@HOST[:PORT]" "$out"
