@@ -101,6 +101,20 @@ json=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" -o json deploy --host "$SSH_USER@
 check_eq "-o json --plan: 14 steps, all satisfied" "14 satisfied" \
     "$(printf '%s' "$json" | python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), " ".join(sorted(set(x["result"] for x in a))))')"
 
+# --- a passphrase asked on the terminal (a pty from script(1)), never echoed -------
+ssh-keygen -q -t ed25519 -N 'pty-secret-42' -f "$T/enckey"
+cat "$T/enckey.pub" >>"$T/authorized_keys"
+if command -v script >/dev/null 2>&1; then
+    cmd="HOME=$T/client '$OS_BUILDDIR/odoo-saas' deploy --host '$SSH_USER@127.0.0.1:$SSH_PORT' --identity '$T/enckey' --known-hosts '$T/known_hosts' --no-agent --remote-env '$REMOTE_ENV' --only os-check"
+    out=$( (sleep 1; printf 'pty-secret-42\r') | timeout 30 script -qec "$cmd" /dev/null 2>&1); rc=$?
+    check_eq "an encrypted key is unlocked with the passphrase typed on the terminal" 0 "$rc"
+    check_contains "... the prompt names the key" "Passphrase for $T/enckey" "$out"
+    case "$out" in *pty-secret-42*) not_ok "... the passphrase is not echoed" "$out" ;;
+    *) ok "... the passphrase is not echoed" ;; esac
+else
+    skip "passphrase on a terminal" "script(1) from util-linux is not installed"
+fi
+
 # --- usage ------------------------------------------------------------------------
 out=$(deploy_cli --only traefik,bogus 2>&1); rc=$?
 check_eq "an unknown step is refused" 1 "$rc"
