@@ -73,8 +73,10 @@ struct sim_ctl {
      * with room, bound an hour ago, and no events are written. */
     int seeding;
     char **seed_nodes;         /* schedulable node names (owned) */
-    int64_t *seed_pods, *seed_cap;
+    int64_t *seed_pods, *seed_cap;     /* running pods placed, room */
     size_t nseed_nodes;
+    long seed_last;            /* node of the last seeded pod, -1: none */
+    char seed_last_ns[254];    /* and its namespace */
     const struct kube_resource *r_pod, *r_pvc, *r_deploy, *r_sts, *r_job, *r_quota,
         *r_limits, *r_event, *r_node, *r_ns, *r_sc, *r_svc, *r_secret, *r_cm;
 };
@@ -113,8 +115,9 @@ void sim_pvc_bind_immediate(struct sim *s, struct sim_nsview *v);
 void sim_kubelet_pass_end(struct sim *s);
 
 /* ---- seed_tenants.c ---- */
-/* The node for the next seeded pod (borrowed), or NULL when all are full. */
-const char *sim_seed_place(struct sim_ctl *c);
+/* The node for the next seeded pod of namespace ns (borrowed), or NULL
+ * when all are full; counts 0 for a pod that will complete (a Job's). */
+const char *sim_seed_place(struct sim_ctl *c, const char *ns, int counts);
 
 /* ---- workloads.c ---- */
 /* Deployments, StatefulSets and Jobs of v: create/delete their pods (and

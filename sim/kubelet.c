@@ -276,7 +276,9 @@ static void schedule_one(struct sim *s, struct sim_nsview *v, size_t idx, struct
 /* Seeding: the least-used node with room, bound an hour ago. */
 static void seed_bind(struct sim *s, struct sim_nsview *v, struct sim_object *o, struct sim_rt *r, int64_t now)
 {
-    const char *node = sim_seed_place(s->ctl);
+    json_object *ref = sim_ctl_controller_ref(o->obj);
+    const char *kind = ref ? sim_json_str(ref, "kind") : NULL;
+    const char *node = sim_seed_place(s->ctl, o->ns, !(kind && !strcmp(kind, "Job")));
     if (!node)
         return;
     /* Seeding runs before any reader exists: change the tree in place. */

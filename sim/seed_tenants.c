@@ -50,6 +50,7 @@ static int seed_nodes(struct sim *s)
     c->seed_nodes = calloc(n + 1, sizeof(*c->seed_nodes));
     c->seed_pods = calloc(n + 1, sizeof(*c->seed_pods));
     c->seed_cap = calloc(n + 1, sizeof(*c->seed_cap));
+    c->seed_last = -1;
     if (!c->seed_nodes || !c->seed_pods || !c->seed_cap)
         return -1;
     for (size_t i = 0; i < s->store.nobjs; i++) {
@@ -82,15 +83,24 @@ static void seed_nodes_free(struct sim_ctl *c)
     c->nseed_nodes = 0;
 }
 
-const char *sim_seed_place(struct sim_ctl *c)
+const char *sim_seed_place(struct sim_ctl *c, const char *ns, int counts)
 {
     size_t best = (size_t)-1;
-    for (size_t i = 0; i < c->nseed_nodes; i++)
-        if (c->seed_pods[i] < c->seed_cap[i] && (best == (size_t)-1 || c->seed_pods[i] < c->seed_pods[best]))
-            best = i;
+    /* A tenant's pods stay together on one node, as a demo cluster whose
+     * tenants moved in one by one would look; the next tenant goes to the
+     * node with the fewest running pods. */
+    if (c->seed_last >= 0 && !strcmp(c->seed_last_ns, ns) &&
+        c->seed_pods[c->seed_last] < c->seed_cap[c->seed_last])
+        best = (size_t)c->seed_last;
+    if (best == (size_t)-1)
+        for (size_t i = 0; i < c->nseed_nodes; i++)
+            if (c->seed_pods[i] < c->seed_cap[i] && (best == (size_t)-1 || c->seed_pods[i] < c->seed_pods[best]))
+                best = i;
     if (best == (size_t)-1)
         return NULL;
-    c->seed_pods[best]++;
+    c->seed_pods[best] += counts;     /* a Job's pod will have completed */
+    c->seed_last = (long)best;
+    snprintf(c->seed_last_ns, sizeof(c->seed_last_ns), "%s", ns);
     return c->seed_nodes[best];
 }
 

@@ -160,21 +160,45 @@ static int validate(const struct kube_resource *res, json_object *obj, struct si
 }
 
 /* Next free ClusterIP in 10.152.183.0/24 (lock held): .1 is the API server
- * and .10 CoreDNS in MicroK8s, so allocation starts above them. */
+ * and .10 CoreDNS in MicroK8s, so allocation starts above them.  One scan
+ * of the store marks the addresses in use; the choice is a random free one
+ * of the /24.  When the /24 is full (a demo cluster of hundreds of tenants,
+ * which a real MicroK8s could not hold) the next free address from
+ * 10.152.184.0 up is used, as --seed-tenants does. */
 static void alloc_cluster_ip(struct sim *s, char *buf, size_t len)
 {
     const struct kube_resource *svc = kube_resource_by_plural("", "v1", "services");
-    for (int tries = 0; tries < 400; tries++) {
-        int host = 11 + (int)(sim_rand(s) % 243);
-        snprintf(buf, len, "10.152.183.%d", host);
-        int used = 0;
-        for (size_t i = 0; i < s->store.nobjs && !used; i++) {
-            const char *ip = sim_json_str(s->store.objs[i]->obj, "spec.clusterIP");
-            used = s->store.objs[i]->res == svc && ip && !strcmp(ip, buf);
-        }
-        if (!used)
-            return;
+    unsigned char *used = calloc(65536 / 8, 1);
+    int free24 = 0;
+    if (!used) {
+        snprintf(buf, len, "10.152.183.%d", 11 + (int)(sim_rand(s) % 243));
+        return;
     }
+    for (size_t i = 0; i < s->store.nobjs; i++) {
+        unsigned x, y;
+        const char *ip = s->store.objs[i]->res == svc ? sim_json_str(s->store.objs[i]->obj, "spec.clusterIP") : NULL;
+        if (ip && sscanf(ip, "10.152.%u.%u", &x, &y) == 2 && x < 256 && y < 256)
+            used[(x << 8 | y) / 8] |= (unsigned char)(1u << ((x << 8 | y) % 8));
+    }
+#define IP_USED(v) ((used[(v) / 8] >> ((v) % 8)) & 1)
+    for (unsigned h = 11; h <= 253; h++)
+        free24 += !IP_USED(183u << 8 | h);
+    if (free24) {
+        int pick = (int)(sim_rand(s) % (uint64_t)free24);
+        for (unsigned h = 11; h <= 253; h++) {
+            if (!IP_USED(183u << 8 | h) && pick-- == 0) {
+                snprintf(buf, len, "10.152.183.%u", h);
+                break;
+            }
+        }
+    } else {
+        unsigned v = 184u << 8 | 1;
+        while (v < 65535 && (IP_USED(v) || (v & 0xff) == 0 || (v & 0xff) == 255))
+            v++;
+        snprintf(buf, len, "10.152.%u.%u", v >> 8, v & 0xff);
+    }
+#undef IP_USED
+    free(used);
 }
 
 static void default_if_missing(json_object *o, const char *key, json_object *v)
