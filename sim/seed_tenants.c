@@ -107,8 +107,8 @@ const char *sim_seed_place(struct sim_ctl *c, const char *ns, int counts)
 /* ClusterIPs for the seeded Services, handed out in order: the free
  * addresses of MicroK8s' 10.152.183.0/24 first, then 10.152.184.0 and up
  * (a real MicroK8s would run out; a demo of a thousand tenants must not).
- * Done here because the API server's allocator draws at random and checks
- * every stored Service, which is quadratic over a thousand tenants. */
+ * Done here because the API server's allocator scans the whole store for
+ * each Service, which adds up over two thousand of them. */
 struct ip_alloc {
     unsigned char used[65536 / 8];   /* 10.152.X.Y by (X << 8 | Y) */
     unsigned next;
