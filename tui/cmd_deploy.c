@@ -142,7 +142,7 @@ static int ask_passphrase(void *ud, const char *path, char *buf, size_t len)
 
 enum { OPT_IDENTITY = 256, OPT_KNOWN_HOSTS, OPT_ACCEPT, OPT_PLAN, OPT_ONLY, OPT_CHANNEL,
        OPT_BUNDLE, OPT_PLATFORM, OPT_REMOTE_DIR, OPT_REMOTE_ENV, OPT_NO_AGENT, OPT_PRIMARY,
-       OPT_HOST };
+       OPT_HOST, OPT_WORKER };
 
 static const struct option long_opts[] = {
     {"host", required_argument, NULL, OPT_HOST},
@@ -158,6 +158,7 @@ static const struct option long_opts[] = {
     {"remote-dir", required_argument, NULL, OPT_REMOTE_DIR},
     {"remote-env", required_argument, NULL, OPT_REMOTE_ENV},
     {"no-agent", no_argument, NULL, OPT_NO_AGENT},
+    {"worker", no_argument, NULL, OPT_WORKER},
     {NULL, 0, NULL, 0},
 };
 
@@ -192,6 +193,7 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
         case OPT_REMOTE_DIR: a->o.remote_dir = optarg; break;
         case OPT_REMOTE_ENV: a->o.remote_env = optarg; break;
         case OPT_NO_AGENT: a->o.no_agent = 1; break;
+        case OPT_WORKER: a->o.worker = 1; break;
         default: return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }

@@ -562,7 +562,7 @@ int deploy_run(const struct deploy_opts *opts, struct os_error *err)
 
 static const struct deploy_step join_step = {
     "join", "join the MicroK8s cluster of the primary", "test -f \"$HOME/.odoo-saas/joined\"",
-    {"$M join \"$JOIN_URL\" && mkdir -p \"$HOME/.odoo-saas\" && date > \"$HOME/.odoo-saas/joined\"",
+    {"$M join \"$JOIN_URL\" $WORKER && mkdir -p \"$HOME/.odoo-saas\" && date > \"$HOME/.odoo-saas/joined\"",
      NULL}, 900};
 
 /* Connect and run the steps named in only ("" for none); *out keeps the
@@ -670,7 +670,8 @@ static int join(const struct deploy_opts *primary, struct deploy_engine *e, stru
     emit(e, (struct deploy_event){.kind = DEPLOY_EV_STEP_BEGIN, .step = &join_step, .status = -1});
     if ((rc = join_url(primary, e, url, sizeof(url), err)) < 0)
         return rc;
-    snprintf(cmd, sizeof(cmd), "JOIN_URL='%s'\n%s", url, join_step.run[0]);
+    snprintf(cmd, sizeof(cmd), "JOIN_URL='%s'\nWORKER='%s'\n%s", url,
+             e->o.worker ? "--worker" : "", join_step.run[0]);
     explicit_bzero(url, sizeof(url));
     rc = remote(e, cmd, join_out, e, join_step.timeout_s, err);
     explicit_bzero(cmd, sizeof(cmd));

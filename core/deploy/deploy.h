@@ -109,6 +109,7 @@ struct deploy_opts {
     const char *remote_dir;       /* bundle folder on the host; NULL: ".odoo-saas/bundle" */
     const char *remote_env;       /* shell assignments exported before every command */
     int connect_timeout_s;        /* 0: 30 */
+    int worker;                   /* node add: join as a worker (no control plane) */
     deploy_event_fn on_event;
     deploy_passphrase_fn passphrase;
     void *ud;                     /* for both callbacks */

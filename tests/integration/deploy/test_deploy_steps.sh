@@ -256,6 +256,11 @@ out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@
 check_contains "node add --plan on an unjoined host: join would run" "run   join" "$out"
 case "$(doubles_log)" in *add-node*|*" join "*) not_ok "node add --plan makes no token and joins nothing" ;;
 *) ok "node add --plan makes no token and joins nothing" ;; esac
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+check_eq "node add --worker succeeds" 0 "$rc"
+check_contains "... joining as a worker" "--worker" "$(doubles_log | grep 'microk8s join')"
 
 # --- the manifests ------------------------------------------------------------------
 if schema_require; then
