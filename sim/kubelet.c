@@ -287,6 +287,78 @@ static void seed_bind(struct sim *s, struct sim_nsview *v, struct sim_object *o,
     r->bound_ms = now - 3600 * 1000;
 }
 
+/* The kubelet's events for what changed between two statuses of a pod:
+ * Pulled/Created/Started when a container (re)starts, Failed for a failed
+ * pull, BackOff for pull or crash back-off.  Repeats are counted by
+ * sim_event_record. */
+static json_object *cstatus_by_name(json_object *st, const char *key, const char *name)
+{
+    json_object *arr = st ? sim_json_path(st, key) : NULL;
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+        const char *n = sim_json_str(json_object_array_get_idx(arr, i), "name");
+        if (n && !strcmp(n, name))
+            return json_object_array_get_idx(arr, i);
+    }
+    return NULL;
+}
+
+static const char *started_at(json_object *cs)
+{
+    const char *r = cs ? sim_json_str(cs, "state.running.startedAt") : NULL;
+    return r ? r : cs ? sim_json_str(cs, "state.terminated.startedAt") : NULL;
+}
+
+static void container_events(struct sim *s, struct sim_nsview *v, struct sim_object *o, json_object *old,
+                             json_object *neu, int64_t now)
+{
+    static const char *const keys[] = {"initContainerStatuses", "containerStatuses"};
+    char msg[1200];
+    for (int k = 0; k < 2; k++) {
+        json_object *arr = sim_json_path(neu, keys[k]);
+        for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+            json_object *cs = json_object_array_get_idx(arr, i);
+            const char *name = sim_json_str(cs, "name"), *image = sim_json_str(cs, "image");
+            /* Events name the image as the spec writes it. */
+            json_object *spec = sim_json_path(o->obj, k ? "spec.containers" : "spec.initContainers");
+            for (size_t j = 0; name && spec && j < json_object_array_length(spec); j++) {
+                const char *sn = sim_json_str(json_object_array_get_idx(spec, j), "name");
+                if (sn && !strcmp(sn, name) && sim_json_str(json_object_array_get_idx(spec, j), "image"))
+                    image = sim_json_str(json_object_array_get_idx(spec, j), "image");
+            }
+            json_object *ocs = name ? cstatus_by_name(old, keys[k], name) : NULL;
+            const char *ns = started_at(cs), *os = started_at(ocs);
+            if (!name)
+                continue;
+            if (ns && (!os || strcmp(ns, os))) {
+                snprintf(msg, sizeof(msg), "Container image \"%s\" already present on machine", image ? image : "");
+                sim_event_record(s, v, o->obj, "Normal", "Pulled", msg, "kubelet", now);
+                snprintf(msg, sizeof(msg), "Created container %s", name);
+                sim_event_record(s, v, o->obj, "Normal", "Created", msg, "kubelet", now);
+                snprintf(msg, sizeof(msg), "Started container %s", name);
+                sim_event_record(s, v, o->obj, "Normal", "Started", msg, "kubelet", now);
+            }
+            const char *w = sim_json_str(cs, "state.waiting.reason");
+            const char *ow = ocs ? sim_json_str(ocs, "state.waiting.reason") : NULL;
+            if (!w || (ow && !strcmp(w, ow)))
+                continue;
+            if (!strcmp(w, "ErrImagePull")) {
+                const char *m = sim_json_str(cs, "state.waiting.message");
+                snprintf(msg, sizeof(msg), "Failed to pull image \"%s\": %s", image ? image : "", m ? m : "");
+                sim_event_record(s, v, o->obj, "Warning", "Failed", msg, "kubelet", now);
+                sim_event_record(s, v, o->obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet", now);
+            } else if (!strcmp(w, "ImagePullBackOff")) {
+                snprintf(msg, sizeof(msg), "Back-off pulling image \"%s\"", image ? image : "");
+                sim_event_record(s, v, o->obj, "Normal", "BackOff", msg, "kubelet", now);
+                sim_event_record(s, v, o->obj, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet", now);
+            } else if (!strcmp(w, "CrashLoopBackOff")) {
+                snprintf(msg, sizeof(msg), "Back-off restarting failed container %s in pod %s_%s(%s)", name,
+                         o->name, o->ns, sim_json_str(o->obj, "metadata.uid") ? sim_json_str(o->obj, "metadata.uid") : "");
+                sim_event_record(s, v, o->obj, "Warning", "BackOff", msg, "kubelet", now);
+            }
+        }
+    }
+}
+
 static int already_running(json_object *pod)
 {
     const char *ph = sim_json_str(pod, "status.phase");
@@ -340,9 +412,10 @@ int64_t sim_kubelet_pass(struct sim *s, struct sim_nsview *v, int64_t now)
         };
         json_object *st = sim_pod_status(o->obj, &f, now, &c->timing);
         if (st) {
-            /* Keep what a client put in status that the kubelet does not
-             * compute (none today); write only when it changed. */
-            sim_ctl_set_status(s, o, st);
+            json_object *old_st = json_object_get(sim_json_path(o->obj, "status"));
+            if (sim_ctl_set_status(s, o, st) && !c->seeding)   /* only when it changed */
+                container_events(s, v, o, old_st, sim_json_path(o->obj, "status"), now);
+            json_object_put(old_st);
         }
         int64_t t = sim_pod_next_change(o->obj, &f, now, &c->timing);
         r->next_ms = t > 0 ? t : 0;

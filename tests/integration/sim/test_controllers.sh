@@ -70,6 +70,8 @@ check_eq "Job condition Complete" True \
 check_eq "StatefulSet readyReplicas" 1 "$($KC get sts -n tenant-acme postgresql -o jsonpath='{.status.readyReplicas}')"
 ev=$($KC get events -n tenant-acme -o json)
 check "Scheduled events" sh -c "printf '%s' '$(printf '%s' "$ev" | jq -r '[.items[].reason] | join(",")')' | grep -q Scheduled"
+check "kubelet events: Pulled, Created, Started" sh -c \
+    "$KC get events -n tenant-acme --field-selector involvedObject.name=postgresql-0 -o json | jq -r '[.items[].reason] | sort | unique | join(\",\")' | grep -q 'Created,Pulled,Scheduled,Started'"
 check "SuccessfulCreate events on the Deployment" sh -c \
     "printf '%s' '$(printf '%s' "$ev" | jq -r '.items[] | select(.reason=="SuccessfulCreate" and .involvedObject.kind=="Deployment") | .message')' | grep -q 'Created pod: odoo-'"
 
