@@ -213,6 +213,24 @@ check_eq "Deployment condition ReplicaFailure" FailedCreate \
 wait_for "the refusal is retried: the same event counted again" 15 sh -c \
     "$KC get events -n quota-test -o json | jq -e '[.items[] | select(.reason==\"FailedCreate\") | .count] | max >= 2'"
 
+# ---- a Job whose pods fail: backoffLimit counts them ----
+cat >"$OS_TMP/job.yaml" <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata: {name: flaky, namespace: quota-test}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: "busybox:crashloop"}]
+YAML
+$KC delete resourcequota -n quota-test small >/dev/null 2>&1
+$KC apply -f "$OS_TMP/job.yaml" >/dev/null 2>&1
+wait_for "a Job with backoffLimit 1 fails after 2 failed pods" 15 sh -c \
+    "test \"\$($KC get job -n quota-test flaky -o jsonpath='{.status.failed} {.status.conditions[?(@.type==\"Failed\")].reason}')\" = '2 BackoffLimitExceeded'"
+check_eq "and makes no third pod" 2 "$($KC get pods -n quota-test -l job-name=flaky -o name | wc -l | tr -d ' ')"
+
 # ---- an Immediate StorageClass binds at once, without a pod ----
 cat >"$OS_TMP/imm.yaml" <<'YAML'
 apiVersion: storage.k8s.io/v1
