@@ -238,9 +238,13 @@ static int try_key(struct ssh_conn *c)
     if (rc == 0)
         return 1;
     if (rc == LIBSSH2_ERROR_FILE && !p->asked && p->o.passphrase) {
+        int64_t asked_at = ssh_now_ms();
         p->asked = 1;
-        if (p->o.passphrase(p->o.passphrase_ud, path, p->pass, sizeof(p->pass)) == 0)
+        rc = p->o.passphrase(p->o.passphrase_ud, path, p->pass, sizeof(p->pass));
+        p->deadline += ssh_now_ms() - asked_at;   /* a person's typing time is not the network's */
+        if (rc == 0)
             return 3;
+        rc = LIBSSH2_ERROR_FILE;
     }
     if (rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_SOCKET_RECV ||
         rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_TIMEOUT)
