@@ -640,7 +640,12 @@ static int join_url(const struct deploy_opts *primary, struct deploy_engine *nod
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     cap->e = node;
     if ((rc = engine_connected(primary, "", &p, err)) == 0) {
-        rc = remote(p, "$M add-node", capture_out, cap, 120, err);
+        if (!strcmp(p->conn->fingerprint, node->conn->fingerprint))
+            rc = os_error_set(err, OS_ERR_INVALID, "%s and %s are the same machine (same host "
+                              "key %s): a node cannot join itself", primary->target.host,
+                              node->o.target.host, p->conn->fingerprint);
+        else
+            rc = remote(p, "$M add-node", capture_out, cap, 120, err);
         if (rc > 0)
             rc = os_error_set(err, OS_ERR_IO, "microk8s add-node failed on %s (exit %d)",
                               primary->target.host, rc);

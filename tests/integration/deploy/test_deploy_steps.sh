@@ -225,38 +225,57 @@ out=$(deploy_cli --platform-dir "$T/platform" 2>&1)
 check_contains "... and only once" "--- traefik: already done" "$out"
 
 # --- node add -----------------------------------------------------------------------
-: >"$T/state/log"
+# A second sshd with its own host key plays the new node (the stand-ins'
+# state is shared, which is fine: the node's own steps are already done).
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+check_eq "node add refuses a node that is the primary" 1 "$rc"
+check_contains "... saying why" "same machine" "$out"
+NODE_PORT=$(free_port)
+ssh-keygen -q -t ed25519 -N '' -C node-host -f "$T/nodekey"
+sed -e "s|^HostKey .*|HostKey $T/nodekey|" -e "s|^PidFile .*|PidFile $T/node.pid|" \
+    "$T/sshd_config" >"$T/node_sshd_config"
+/usr/sbin/sshd -D -f "$T/node_sshd_config" -p "$NODE_PORT" -E "$T/node_sshd.log" &
+NODE_PID=$!
+OS_CLEANUP_HOOK="kill $NODE_PID 2>/dev/null; sshd_stop"
+i=0
+while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $NODE_PORT), 1)" 2>/dev/null; do
+    sleep 0.1; i=$((i + 1))
+done
+: >"$T/state/log"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" --accept-new-host-key 2>&1); rc=$?
 check_eq "node add succeeds" 0 "$rc"
+check_contains "... recording the new node's host key" "recorded the new host key" "$out"
 check_contains "add-node ran on the primary" "microk8s add-node" "$(doubles_log)"
 check_eq "join got the URL add-node printed" "10.0.0.11:25000/0123456789abcdef0123456789abcdef/feedbeef" \
     "$(cat "$T/state/joined-url" 2>/dev/null)"
 case "$out" in *0123456789abcdef*) not_ok "the join token is not printed" "$out" ;;
 *) ok "the join token is not printed" ;; esac
 : >"$T/state/log"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
 check_eq "node add again succeeds" 0 "$rc"
 check_contains "... skipping the join" "--- join: already done" "$out"
 case "$(doubles_log)" in *add-node*) not_ok "no new join token is made" ;;
 *) ok "no new join token is made" ;; esac
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
 check_contains "node add --plan: the join is satisfied" "skip  join" "$out"
 check_eq "node add --plan lists its six steps" 6 "$(echo "$out" | grep -cE '^(run|skip) ')"
 rm -f "$T/home/.odoo-saas/joined"
 : >"$T/state/log"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
 check_contains "node add --plan on an unjoined host: join would run" "run   join" "$out"
 case "$(doubles_log)" in *add-node*|*" join "*) not_ok "node add --plan makes no token and joins nothing" ;;
 *) ok "node add --plan makes no token and joins nothing" ;; esac
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
 check_eq "node add --worker succeeds" 0 "$rc"
