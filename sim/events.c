@@ -5,8 +5,8 @@
  * Like the event recorder of client-go, a repeat of the same event (same
  * involved object, reason and message) does not make a new object: the
  * existing one gets count+1 and a new lastTimestamp.  New events are named
- * "<involved name>.<16 hex digits>" from the seeded generator, so a run is
- * reproducible under --seed.  Called with sim->lock held.
+ * "<involved name>.<16 hex digits>" from a hash of --seed and the event, so
+ * a run is reproducible under --seed.  Called with sim->lock held.
  */
 #include "config.h"
 
@@ -46,8 +46,26 @@ void sim_event_record(struct sim *s, struct sim_nsview *v, json_object *inv, con
         sim_store_replace(s, o, e);
         return;
     }
+    /* The name hashes --seed, the object, reason and message (and an
+     * attempt number against clashes), so it does not depend on the
+     * interleaving of requests. */
     char ename[320];
-    snprintf(ename, sizeof(ename), "%s.%016" PRIx64, name, sim_rand(s));
+    const char *kind0 = sim_json_str(inv, "kind");
+    for (uint64_t k = 0; k < 100; k++) {
+        uint64_t h = 0xcbf29ce484222325ULL ^ s->opt.seed ^ (k * 0x9e3779b97f4a7c15ULL);
+        const char *parts[] = {ns, kind0 ? kind0 : "", name, reason, message};
+        for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+            for (const char *p = parts[i]; *p; p++)
+                h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+            h = (h ^ 0xff) * 0x100000001b3ULL;
+        }
+        snprintf(ename, sizeof(ename), "%s.%016" PRIx64, name, h);
+        int clash = 0;
+        for (size_t i = 0; i < v->events.n && !clash; i++)
+            clash = v->events.v[i] && !strcmp(v->events.v[i]->name, ename);
+        if (!clash)
+            break;
+    }
     json_object *e = json_object_new_object();
     json_object_object_add(e, "apiVersion", json_object_new_string("v1"));
     json_object_object_add(e, "kind", json_object_new_string("Event"));

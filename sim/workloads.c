@@ -20,7 +20,7 @@
  * defaults of type Container first, then ResourceQuota admission
  * (quota.c).  A refusal becomes a FailedCreate event on the owner with the
  * exact quota message, and the owner retries after a back-off.  Pod names
- * come from the seeded generator (deterministic under --seed).  Called
+ * hash --seed, the namespace and the prefix (deterministic under --seed).  Called
  * with sim->lock held.
  */
 #include "config.h"
@@ -315,11 +315,42 @@ static json_object *labels2(const char *k1, const char *v1, const char *k2, cons
     return l;
 }
 
-static void unique_name(struct sim *s, struct sim_nsview *v, const char *prefix, char *buf, size_t len)
+/* "<prefix>-<5 chars>": the characters come from a hash of --seed, the
+ * namespace, the prefix and an attempt number, the first that no pod of
+ * the namespace has; so names depend on what happened in the namespace,
+ * not on how requests and controller passes interleaved.  Attempts start
+ * at the number of pods the owner created so far (its SuccessfulCreate
+ * events), so a deleted pod's replacement gets a new name, as it does from
+ * a real ReplicaSet. */
+static void unique_name(struct sim *s, struct sim_nsview *v, json_object *owner, const char *prefix,
+                        char *buf, size_t len)
 {
-    for (int tries = 0; tries < 20; tries++) {
+    uint64_t k0 = 0;
+    const char *uid = sim_json_str(owner, "metadata.uid");
+    for (size_t i = 0; uid && i < v->events.n; i++) {
+        json_object *e = v->events.v[i] ? v->events.v[i]->obj : NULL;
+        const char *eu = e ? sim_json_str(e, "involvedObject.uid") : NULL;
+        const char *r = e ? sim_json_str(e, "reason") : NULL;
+        if (eu && r && !strcmp(eu, uid) && !strcmp(r, "SuccessfulCreate"))
+            k0 += (uint64_t)sim_ctl_int(e, "count", 1);
+    }
+    for (uint64_t k = k0; k < k0 + 1000; k++) {
+        uint64_t h = 0xcbf29ce484222325ULL ^ s->opt.seed;
+        for (const char *p = v->ns; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+        h = (h ^ '/') * 0x100000001b3ULL;
+        for (const char *p = prefix; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+        h ^= k * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 31;
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
         char sfx[6];
-        sim_rand_suffix(s, sfx, 5);
+        for (int i = 0; i < 5; i++) {
+            sfx[i] = alphabet[h % (sizeof(alphabet) - 1)];
+            h /= sizeof(alphabet) - 1;
+        }
+        sfx[5] = '\0';
         snprintf(buf, len, "%s-%s", prefix, sfx);
         if (!find_in(&v->pods, buf))
             return;
@@ -374,7 +405,7 @@ static void deployment_pods(struct sim *s, struct sim_nsview *v, struct sim_obje
     }
     snprintf(prefix, sizeof(prefix), "%s-%s", d->name, hash);
     while ((int64_t)nnew < replicas && may_create(s, d, now, next)) {
-        unique_name(s, v, prefix, name, sizeof(name));
+        unique_name(s, v, d->obj, prefix, name, sizeof(name));
         json_object *pod = pod_from_template(d, tmpl, name, labels2("pod-template-hash", hash, NULL, NULL));
         char gen[320];
         snprintf(gen, sizeof(gen), "%s-", prefix);
@@ -708,7 +739,7 @@ static void job_pods(struct sim *s, struct sim_nsview *v, struct sim_object *j, 
     if (!tmpl || suspended || job_finished(j->obj) || k.succeeded >= completions || k.failed > backoff ||
         k.active > 0 || !may_create(s, j, now, next))
         return;
-    unique_name(s, v, j->name, name, sizeof(name));
+    unique_name(s, v, j->obj, j->name, name, sizeof(name));
     const char *uid = sim_json_str(j->obj, "metadata.uid");
     json_object *extra = labels2("batch.kubernetes.io/controller-uid", uid ? uid : "",
                                  "batch.kubernetes.io/job-name", j->name);
