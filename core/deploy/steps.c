@@ -31,9 +31,11 @@
 
 #define OS_RELEASE "\"${ODOO_SAAS_OS_RELEASE:-/etc/os-release}\""
 #define HEALTHZ "curl -fsS --max-time 5 http://127.0.0.1:8080/healthz"
+/* What configure needs from the tarball (tools/install-deps' BUILD list,
+ * less autoconf/automake/git, which a dist tarball does not need). */
 #define BUILD_DEPS "build-essential pkg-config libncurses-dev libcurl4-openssl-dev " \
     "libjson-c-dev libyaml-dev libssh2-1-dev libmicrohttpd-dev libgnutls28-dev " \
-    "libsqlite3-dev libsodium-dev"
+    "libsqlite3-dev libsodium-dev libcmocka-dev"
 
 static const struct deploy_step steps[] = {
     {"os-check", "the host runs Ubuntu 24.04 or 24.10",
