@@ -80,7 +80,8 @@ static int fill(struct json_object *nodes, struct json_object *pods, struct slot
     for (size_t i = 0; i < nn; i++)
         if (node_usable(json_object_array_get_idx(na, i)) && kube_object_name(json_object_array_get_idx(na, i)))
             s[(*n)++].node = kube_object_name(json_object_array_get_idx(na, i));
-    qsort(s, *n, sizeof(*s), by_node);
+    if (*n > 1)
+        qsort(s, *n, sizeof(*s), by_node);
     for (size_t i = 0; i < np; i++) {
         struct json_object *pod = json_object_array_get_idx(pa, i);
         const char *phase = kube_object_str(pod, "status.phase") ?: "";
@@ -101,7 +102,8 @@ static int fill(struct json_object *nodes, struct json_object *pods, struct slot
         hit->tenants[hit->n++] = (char *)tenant;
     }
     for (size_t i = 0; i < *n; i++)
-        qsort(s[i].tenants, s[i].n, sizeof(char *), by_str);
+        if (s[i].n > 1)
+            qsort(s[i].tenants, s[i].n, sizeof(char *), by_str);
     *out = s;
     return 0;
 }
