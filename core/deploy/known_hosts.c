@@ -95,6 +95,18 @@ static int knownhost_key_type(int type)
     }
 }
 
+/* The folder of path (~/.ssh), made private when missing. */
+static void make_parent(const char *path)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+
+    if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
+        return;
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    mkdir(dir, 0700);   /* an existing folder is fine */
+}
+
 /* Append the line for the new host; the file and its folder are made
  * private when missing, as OpenSSH does. */
 static int record_host(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *name, const char *key,
@@ -110,6 +122,7 @@ static int record_host(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *nam
         libssh2_knownhost_writeline(kh, entry, line, sizeof(line), &linelen,
                                     LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
         return os_error_set(err, OS_ERR_IO, "cannot format a known_hosts line for %s", name);
+    make_parent(path);
     if (!(f = fopen(path, "a")))
         return os_error_set(err, OS_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     chmod(path, 0600);

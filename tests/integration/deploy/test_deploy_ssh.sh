@@ -29,6 +29,11 @@ check_contains "the recorded fingerprint is the host's" "recorded $HOST_FP" "$ou
 check_contains "known_hosts has a [host]:port line" "[127.0.0.1]:$SSH_PORT ssh-ed25519" "$(cat "$T/known_hosts")"
 out=$(dexec strict pass 'echo hi' 2>&1)
 check_contains "a recorded host is accepted strictly" "status 0" "$out"
+mkdir -p "$T/fresh"
+out=$(DEXEC_KNOWN=$T/fresh/.ssh/known_hosts dexec accept pass 'true' 2>&1)
+check_contains "accept-new makes a missing ~/.ssh" "status 0" "$out"
+check_eq "... private" 700 "$(stat -c %a "$T/fresh/.ssh" 2>/dev/null)"
+check_eq "... with a private known_hosts" 600 "$(stat -c %a "$T/fresh/.ssh/known_hosts" 2>/dev/null)"
 
 ssh-keygen -q -H -f "$T/known_hosts" >/dev/null 2>&1
 check_contains "known_hosts is hashed now" "|1|" "$(cat "$T/known_hosts")"
