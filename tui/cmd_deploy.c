@@ -238,6 +238,8 @@ int cmd_deploy(struct cli *cli, int argc, char **argv)
 
     if ((rc = parse(cmd, argc, argv, &a)) != 0)
         return rc;
+    if (a.primary || a.o.worker)
+        return cli_usage(cmd, "--primary and --worker belong to node add");
     if (cli->readonly && !a.o.plan)
         return cli_failf("refusing to deploy: --readonly (--plan is allowed)");
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0)
@@ -263,6 +265,8 @@ int cmd_node_add(struct cli *cli, int argc, char **argv)
         return rc;
     if (!a.primary)
         return cli_usage(cmd, "--primary USER@HOST[:PORT] is required");
+    if (a.o.bundle || a.o.only || a.o.remote_dir)
+        return cli_usage(cmd, "--bundle, --only and --remote-dir belong to deploy");
     if (cli->readonly && !a.o.plan)
         return cli_failf("refusing to add a node: --readonly");
     primary = a.o;

@@ -123,6 +123,10 @@ out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" deploy --host "$SSH_USER@127.0.0.1
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent 2>&1); rc=$?
 check_eq "deploy without --bundle is refused" 1 "$rc"
 check_contains "... naming the option" "--bundle TARBALL" "$out"
+out=$("$OS_BUILDDIR/odoo-saas" deploy --host a@b --primary c@d 2>&1); rc=$?
+check_eq "deploy --primary is a usage error" 2 "$rc"
+out=$("$OS_BUILDDIR/odoo-saas" node add --host a@b --primary c@d --bundle x 2>&1); rc=$?
+check_eq "node add --bundle is a usage error" 2 "$rc"
 out=$("$OS_BUILDDIR/odoo-saas" deploy --host nobody 2>&1); rc=$?
 check_eq "a bad --host is refused" 1 "$rc"
 check_contains "... saying what is wanted" "USER@HOST[:PORT]" "$out"
