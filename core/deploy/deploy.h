@@ -124,9 +124,11 @@ struct deploy_engine;
 int deploy_engine_new(const struct deploy_opts *opts, struct deploy_engine **out,
                       struct os_error *err);
 void deploy_engine_free(struct deploy_engine *e);
-/* Advance: DEPLOY_AGAIN (poll the fd, then call again; also fine to call
- * again at once or after deploy_engine_timeout_ms), DEPLOY_DONE, or
- * DEPLOY_FAILED (see deploy_engine_error). */
+/* Advance: DEPLOY_AGAIN (poll the fd for the events, then call again:
+ * when it is ready, and at least once a second, since deadlines are
+ * checked on each call; calling early is harmless), DEPLOY_DONE, or
+ * DEPLOY_FAILED (see deploy_engine_error).  Events are delivered from
+ * inside this call. */
 int deploy_engine_step(struct deploy_engine *e);
 int deploy_engine_fd(const struct deploy_engine *e);          /* -1 before connecting */
 short deploy_engine_events(const struct deploy_engine *e);    /* POLLIN/POLLOUT */
