@@ -30,10 +30,10 @@ static const struct cli_command commands[] = {
      "ID --tier T --admin-email E [--subdomain S] [--owner EMAIL] [-o json|table]",
      "print every object of a tenant (secret values are placeholders)", cmd_tenant_render},
     {"deploy",
-     "--host USER@HOST[:PORT] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--plan] [--only STEP,...] [--bundle TARBALL] [--channel C] [--platform-dir DIR] [--remote-dir DIR] [--remote-env ASSIGNMENTS] [--no-agent]",
+     "--host USER@HOST[:PORT] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--plan] [--only STEP,...] [--bundle TARBALL] [--channel C] [--platform-dir DIR] [--remote-dir DIR] [--remote-env ASSIGNMENTS] [--no-agent] [--connect-timeout SECONDS]",
      "install MicroK8s, Traefik and odoo-saasd on a host over SSH (reruns do only what is missing)", cmd_deploy},
     {"node add",
-     "--host USER@HOST[:PORT] --primary USER@HOST[:PORT] [--worker] [--plan] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--channel C] [--remote-env ASSIGNMENTS] [--no-agent]",
+     "--host USER@HOST[:PORT] --primary USER@HOST[:PORT] [--worker] [--plan] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--channel C] [--remote-env ASSIGNMENTS] [--no-agent] [--connect-timeout SECONDS]",
      "make a host a MicroK8s node and join it to the primary's cluster", cmd_node_add},
     {NULL, NULL, NULL, NULL},
 };

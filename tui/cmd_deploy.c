@@ -142,7 +142,7 @@ static int ask_passphrase(void *ud, const char *path, char *buf, size_t len)
 
 enum { OPT_IDENTITY = 256, OPT_KNOWN_HOSTS, OPT_ACCEPT, OPT_PLAN, OPT_ONLY, OPT_CHANNEL,
        OPT_BUNDLE, OPT_PLATFORM, OPT_REMOTE_DIR, OPT_REMOTE_ENV, OPT_NO_AGENT, OPT_PRIMARY,
-       OPT_HOST, OPT_WORKER };
+       OPT_HOST, OPT_WORKER, OPT_CONNECT_TIMEOUT };
 
 static const struct option long_opts[] = {
     {"host", required_argument, NULL, OPT_HOST},
@@ -159,6 +159,7 @@ static const struct option long_opts[] = {
     {"remote-env", required_argument, NULL, OPT_REMOTE_ENV},
     {"no-agent", no_argument, NULL, OPT_NO_AGENT},
     {"worker", no_argument, NULL, OPT_WORKER},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -194,6 +195,11 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
         case OPT_REMOTE_ENV: a->o.remote_env = optarg; break;
         case OPT_NO_AGENT: a->o.no_agent = 1; break;
         case OPT_WORKER: a->o.worker = 1; break;
+        case OPT_CONNECT_TIMEOUT:
+            a->o.connect_timeout_s = atoi(optarg);
+            if (a->o.connect_timeout_s < 1 || a->o.connect_timeout_s > 3600)
+                return cli_usage(cmd, "--connect-timeout takes 1 to 3600 seconds");
+            break;
         default: return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }

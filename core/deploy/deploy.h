@@ -42,7 +42,7 @@ struct deploy_step {
     const char *description;      /* one line for --plan and the console */
     const char *check;            /* exit 0: already satisfied; NULL: always run */
     const char *run[DEPLOY_STEP_RUN_MAX + 1];   /* NULL-terminated shell commands */
-    int timeout_s;                /* per command */
+    int timeout_s;                /* per run command; checks get at most 120 s */
 };
 
 /* The deployment's steps, in order; *n gets the count.  Static data. */
