@@ -18,45 +18,50 @@ odoo_per_node() {
     done | tr '\n' ' ' | sed 's/ $//'
 }
 
-# create_ready ID...: create tenants and wait (bounded) until all are Ready.
+# create_ready ID...: create tenants one after another, each Ready before
+# the next (placement then depends only on what is already on the nodes,
+# not on the order a burst of pods reaches the scheduler).
 create_ready() {
     for id in "$@"; do
-        "$OS" ${CONFIG:+--config "$CONFIG"} tenant create "$id" --tier basic \
-            --admin-email "a@$id.com" >/dev/null 2>&1 || not_ok "create $id"
-    done
-    i=0
-    until [ "$("$OS" tenant list -o json | jq '[.[] | select(.phase != "Ready")] | length')" = 0 ] ||
-          [ $i -ge 120 ]; do
-        sleep 0.5; i=$((i + 1))
+        "$OS" ${CONFIG:+--config "$CONFIG"} tenant create "$id" --tier "${TIER:-basic}" \
+            --admin-email "a@$id.com" --wait=60 >/dev/null 2>&1 || not_ok "create $id"
     done
 }
 
 max_of() { echo "$1" | tr ' ' '\n' | sort -n | tail -n 1; }
 
-# load_nodes: a busy pod on sim-node-2 and sim-node-3 (bound directly, no
-# scheduler), so resource scoring alone would stack new pods on sim-node-1.
-# Both runs below get the same load: only the templates differ.
-load_nodes() {
-    for n in sim-node-2 sim-node-3; do
-        kubectl create -f - >/dev/null <<YAML
+# Light tenants and one loaded node: resource scoring alone would put every
+# light tenant on the idle node (their requests barely move it), while the
+# templates' anti-affinity spreads them 3/3.  Both runs get the same load and
+# the same tier: only the templates differ, so the spread cannot be luck.
+os_tmpdir
+printf 'tiers:\n  light: {cpu: 200m, memory: 512Mi, storage: 1Gi, workers: 0}\n' > "$OS_TMP/light.yaml"
+load_node2() {
+    kubectl create -f - >/dev/null <<YAML
 {"apiVersion": "v1", "kind": "Pod",
- "metadata": {"name": "busy-$n", "namespace": "default"},
- "spec": {"nodeName": "$n", "containers": [{"name": "busy", "image": "busybox",
-   "resources": {"requests": {"cpu": "2", "memory": "6Gi"}, "limits": {"cpu": "2", "memory": "6Gi"}}}]}}
+ "metadata": {"name": "busy", "namespace": "default"},
+ "spec": {"nodeName": "sim-node-2", "containers": [{"name": "busy", "image": "busybox",
+   "resources": {"requests": {"cpu": "1", "memory": "4Gi"}, "limits": {"cpu": "1", "memory": "4Gi"}}}]}}
 YAML
-    done
 }
+
+# --- six tenants on two nodes: 3/3, each tenant on one node ---
+SIM_CONTROLLERS=1 sim_start --nodes 2 --pod-start-ms 100
+load_node2
+CONFIG=$OS_TMP/light.yaml TIER=light create_ready sx1 sx2 sx3 sx4 sx5 sx6
+check_eq "six tenants, two nodes: Odoo pods 3/3" "3 3" "$(odoo_per_node)"
+check_eq "odoo-saas nodes: 3 tenants on each node (max 3, min 3)" "3 3" \
+    "$("$OS" -o json nodes | jq -r '"\(.spread.maxTenantsPerNode) \(.spread.minTenantsPerNode)"')"
+sim_kill
 
 # --- seven tenants on three nodes ---
 SIM_CONTROLLERS=1 sim_start --nodes 3 --pod-start-ms 100
-load_nodes
 create_ready sp1 sp2 sp3 sp4 sp5 sp6 sp7
 spread=$(odoo_per_node)
 check "seven tenants, three nodes: no node has more than 3 ($spread)" test "$(max_of "$spread")" -le 3
 sim_kill
 
-# --- the same without the anti-affinity: the spread must be lost ---
-# A loaded node makes least-allocated scoring alone stack tenants elsewhere.
+# --- the six on two nodes again without the anti-affinity: the spread is lost ---
 mkdir -p "$OS_TMP/templates"
 cp "$OS_SRCDIR"/templates/*.yaml "$OS_TMP/templates/"
 python3 - "$OS_TMP/templates" <<'PY'
@@ -69,12 +74,13 @@ for name in ("30-postgresql.yaml", "60-odoo.yaml"):
     open(p, "w").write(s)
 PY
 check "the stripped templates have no anti-affinity" sh -c "! grep -q podAntiAffinity $OS_TMP/templates/60-odoo.yaml"
-printf 'templates_dir: %s\n' "$OS_TMP/templates" > "$OS_TMP/no-affinity.yaml"
-SIM_CONTROLLERS=1 sim_start --nodes 3 --pod-start-ms 100
-load_nodes
-CONFIG=$OS_TMP/no-affinity.yaml create_ready un1 un2 un3 un4 un5 un6 un7
+cp "$OS_TMP/light.yaml" "$OS_TMP/no-affinity.yaml"
+printf 'templates_dir: %s\n' "$OS_TMP/templates" >> "$OS_TMP/no-affinity.yaml"
+SIM_CONTROLLERS=1 sim_start --nodes 2 --pod-start-ms 100
+load_node2
+CONFIG=$OS_TMP/no-affinity.yaml TIER=light create_ready un1 un2 un3 un4 un5 un6
 stacked=$(odoo_per_node)
-check "without anti-affinity some node gets more than 3 ($stacked)" test "$(max_of "$stacked")" -gt 3
+check_eq "the same six without anti-affinity all land on the idle node" "6 0" "$stacked"
 sim_kill
 
 # --- rebalance a cluster skewed by a cordon ---
