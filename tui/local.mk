@@ -29,6 +29,7 @@ odoo_saas_SOURCES += \
 	tui/console.c tui/console.h \
 	tui/app.c tui/app.h \
 	tui/model.c tui/model.h \
+	tui/model_records.c tui/model_records.h \
 	tui/widgets.c tui/widgets.h \
 	tui/view_overview.c \
 	tui/view_nodes.c \
@@ -53,8 +54,10 @@ EXTRA_DIST += $(TUI_THEMES) themes/README.md
 TUI_UNIT_CFLAGS = $(UNIT_CFLAGS) $(NCURSES_CFLAGS) -I$(top_srcdir)/tui \
 	-DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 TUI_UNIT_LDADD = $(UNIT_LDADD) $(NCURSES_LIBS)
-UNIT_TESTS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap
-check_PROGRAMS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap
+UNIT_TESTS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap \
+	tests/unit/tui/test_model_records
+check_PROGRAMS += tests/unit/tui/test_layout tests/unit/tui/test_theme tests/unit/tui/test_keymap \
+	tests/unit/tui/test_model_records
 tests_unit_tui_test_layout_SOURCES = tests/unit/tui/test_layout.c $(TUI_PURE_SOURCES)
 tests_unit_tui_test_layout_CFLAGS = $(TUI_UNIT_CFLAGS)
 tests_unit_tui_test_layout_LDADD = $(TUI_UNIT_LDADD)
@@ -64,6 +67,12 @@ tests_unit_tui_test_theme_LDADD = $(TUI_UNIT_LDADD)
 tests_unit_tui_test_keymap_SOURCES = tests/unit/tui/test_keymap.c $(TUI_PURE_SOURCES)
 tests_unit_tui_test_keymap_CFLAGS = $(TUI_UNIT_CFLAGS)
 tests_unit_tui_test_keymap_LDADD = $(TUI_UNIT_LDADD)
+# The compact records must give the phases tenant_status_compute() gives
+# on the full objects.
+tests_unit_tui_test_model_records_SOURCES = tests/unit/tui/test_model_records.c \
+	tui/model_records.c tui/model_records.h $(TUI_PURE_SOURCES)
+tests_unit_tui_test_model_records_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_model_records_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)
 
 # Integration tests: the scripted off-screen mode and a real terminal (tmux).
 TUI_INTEGRATION = \

@@ -1,15 +1,17 @@
 /*
  * model.h - the console's picture of the cluster, fed by watches.
  *
- * One store per watched collection (nodes, pods, tenant namespaces,
- * deployments, statefulsets, jobs, and FailedCreate events, which tell a
- * quota refusal), each a json-c object keyed
- * "namespace/name" holding a reference to the latest object: O(1) per
- * event, so thousands of tenants stay cheap.  NodeMetrics are polled with
- * an async GET on a timer (metrics.k8s.io has no watch).  model_tick()
- * turns the stores into what views show (per-tenant status from the pure
- * tenant_status_compute(), per-node totals from cluster_nodes_build()),
- * at most a few times a second, only when something changed.
+ * Watched collections: nodes, pods, tenant namespaces, deployments,
+ * statefulsets, jobs, and FailedCreate events (which tell a quota refusal).
+ * No object is kept as JSON (but the few nodes, slimmed): each watch event
+ * is boiled down to a compact record (model_records.h) in its namespace's
+ * bucket (a hash table keyed by namespace name), and the event's JSON is
+ * left to the watch.  A bucket that changed is marked dirty; model_tick()
+ * re-derives only dirty tenants (phase from the pure
+ * tenant_status_compute(), through model_records), and rebuilds the
+ * per-node totals from the pod records only when pods, nodes or metrics
+ * changed.  NodeMetrics are polled with an async GET on a timer
+ * (metrics.k8s.io has no watch); they change numbers, never phases.
  *
  * Everything runs on the client's event loop; nothing here blocks.
  */
@@ -24,6 +26,7 @@
 
 #include "cluster/cluster.h"
 #include "kube/kube.h"
+#include "model_records.h"
 #include "tenant/tenant.h"
 
 enum model_kind {
@@ -32,12 +35,14 @@ enum model_kind {
 };
 
 struct model;
+struct lh_table;
 
 struct model_store {
     struct model *model;
     enum model_kind kind;
-    struct json_object *objs;      /* "ns/name" -> object (owned references) */
-    struct json_object *pending;   /* during a (re)list: the new set */
+    struct json_object *objs;      /* nodes only: name -> slim node (owned) */
+    struct json_object *pending;   /* nodes only, during a (re)list: the new set */
+    unsigned gen;                  /* list generation: records not seen in the last list go */
     struct kube_watch *watch;
     int synced;
     char error[OS_ERROR_MSG_MAX];  /* why it is retrying, "" when fine */
@@ -60,6 +65,12 @@ struct model {
     struct timespec metrics_due;
     int metrics_missing;           /* the API has no metrics (404) */
     int changed;                   /* stores changed since the last derive */
+    int urgent;                    /* a first list just ended: derive at once */
+    int trim;                      /* a list ended: return freed heap pages */
+    int tenants_dirty, nodes_dirty;
+    int tenants_moved;             /* namespaces came, went or changed: re-sort */
+    int ntimed;                    /* tenants waiting out the Unschedulable grace */
+    struct lh_table *buckets;      /* namespace name -> struct model_bucket (owned) */
     struct timespec derived_at;
     char start_error[OS_ERROR_MSG_MAX];       /* could not even start (no kubeconfig) */
 
@@ -92,10 +103,11 @@ int model_unreachable(const struct model *m);
 
 /* The tenant with this id, or NULL. */
 const struct model_tenant *model_tenant(const struct model *m, const char *id);
-/* The namespace object of tenant id in the store (borrowed), or NULL. */
-struct json_object *model_tenant_namespace(const struct model *m, const char *id);
-/* Call fn for every pod in namespace ns (borrowed objects). */
+/* The namespace record of tenant id (borrowed until the next model_tick),
+ * or NULL. */
+const struct records_ns *model_tenant_namespace(const struct model *m, const char *id);
+/* Call fn for every pod in namespace ns (borrowed records), in arrival order. */
 void model_each_pod(const struct model *m, const char *ns,
-                    void (*fn)(void *ud, struct json_object *pod), void *ud);
+                    void (*fn)(void *ud, const struct records_pod *pod), void *ud);
 
 #endif

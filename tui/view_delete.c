@@ -62,27 +62,12 @@ static void on_deleted(void *ud, struct kube_response *resp)
     a->dirty = 1;
 }
 
-/* The message of the first True condition of a terminating namespace. */
-static const char *holding(struct json_object *ns)
-{
-    struct json_object *st, *conds;
-
-    if (!json_object_object_get_ex(ns, "status", &st) || !json_object_object_get_ex(st, "conditions", &conds) ||
-        !json_object_is_type(conds, json_type_array))
-        return NULL;
-    for (size_t i = 0; i < json_object_array_length(conds); i++) {
-        struct json_object *c = json_object_array_get_idx(conds, i);
-        if (!strcmp(kube_object_str(c, "status") ?: "", "True"))
-            return kube_object_str(c, "message");
-    }
-    return NULL;
-}
-
+/* Follow a running deletion: the namespace record says what holds it
+ * (the message of its first True condition). */
 void view_delete_follow(struct app *a)
 {
     struct delete_form *f = &a->del;
-    struct json_object *ns;
-    const char *why;
+    const struct records_ns *ns;
 
     if (f->state != FORM_RUNNING || f->call)
         return;
@@ -90,17 +75,17 @@ void view_delete_follow(struct app *a)
         finish(a, FORM_DONE, NULL);
         return;
     }
-    if (kube_object_str(ns, "metadata.deletionTimestamp"))
+    if (ns->deleting)
         form_steps_add(&f->steps, "namespace is terminating");
-    if ((why = holding(ns)))
-        form_steps_add(&f->steps, why);
+    if (ns->holding)
+        form_steps_add(&f->steps, ns->holding);
 }
 
 static int start(struct app *a)
 {
     const struct kube_resource *r = kube_resource_by_kind("v1", "Namespace");
     struct delete_form *f = &a->del;
-    struct json_object *ns = model_tenant_namespace(&a->model, f->id);
+    const struct records_ns *ns = model_tenant_namespace(&a->model, f->id);
     struct kube_call_spec spec;
     char name[80], path[256];
     struct os_error err;
@@ -110,7 +95,7 @@ static int start(struct app *a)
         return APP_HANDLED | APP_REDRAW;
     }
     f->state = FORM_RUNNING;
-    if (kube_object_str(ns, "metadata.deletionTimestamp")) {
+    if (ns->deleting) {
         form_steps_add(&f->steps, "tenant is already being deleted");
         return APP_HANDLED | APP_REDRAW;
     }

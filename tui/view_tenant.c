@@ -29,16 +29,16 @@ static const struct layout_col cols[C_N] = {
 };
 
 struct pods {
-    struct json_object **v;
+    const struct records_pod **v;
     int n, cap;
 };
 
-static void add_pod(void *ud, struct json_object *pod)
+static void add_pod(void *ud, const struct records_pod *pod)
 {
     struct pods *p = ud;
     if (p->n == p->cap) {
         int cap = p->cap ? p->cap * 2 : 8;
-        struct json_object **v = realloc(p->v, (size_t)cap * sizeof(*v));
+        const struct records_pod **v = realloc(p->v, (size_t)cap * sizeof(*v));
         if (!v)
             return;
         p->v = v;
@@ -49,8 +49,7 @@ static void add_pod(void *ud, struct json_object *pod)
 
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(kube_object_name(*(struct json_object *const *)a) ?: "",
-                  kube_object_name(*(struct json_object *const *)b) ?: "");
+    return strcmp((*(const struct records_pod *const *)a)->name, (*(const struct records_pod *const *)b)->name);
 }
 
 static void collect(struct app *a, struct pods *p)
@@ -72,45 +71,26 @@ static int count(struct app *a)
     return p.n;
 }
 
-/* State, ready containers and restarts of a pod. */
-static const char *pod_state(struct json_object *pod, int *ready, int *total, int *restarts)
+/* State of a pod: its phase, Terminating, or what a container waits for. */
+static const char *pod_state(const struct records_pod *pod)
 {
-    struct json_object *st, *cs;
-    const char *state = kube_object_str(pod, "status.phase") ?: "Unknown";
-
-    *ready = *total = *restarts = 0;
-    if (kube_object_str(pod, "metadata.deletionTimestamp"))
-        state = "Terminating";
-    if (!json_object_object_get_ex(pod, "status", &st) ||
-        !json_object_object_get_ex(st, "containerStatuses", &cs) || !json_object_is_type(cs, json_type_array))
-        return state;
-    for (size_t i = 0; i < json_object_array_length(cs); i++) {
-        struct json_object *c = json_object_array_get_idx(cs, i), *r;
-        const char *waiting = kube_object_str(c, "state.waiting.reason");
-        (*total)++;
-        if (json_object_object_get_ex(c, "ready", &r) && json_object_get_boolean(r))
-            (*ready)++;
-        if (json_object_object_get_ex(c, "restartCount", &r))
-            *restarts += json_object_get_int(r);
-        if (waiting && strcmp(state, "Terminating"))
-            state = waiting;
-    }
-    return state;
+    if (pod->deleting)
+        return "Terminating";
+    return pod->waiting ? pod->waiting : records_pod_phase_name(pod) ?: "Unknown";
 }
 
-static void draw_pod(struct app *a, int y, struct json_object *pod, const int *w, int selected)
+static void draw_pod(struct app *a, int y, const struct records_pod *pod, const int *w, int selected)
 {
-    int ready, total, restarts;
-    const char *state = pod_state(pod, &ready, &total, &restarts);
-    time_t created = layout_parse_time(kube_object_str(pod, "metadata.creationTimestamp"));
+    int ready = pod->ready_containers, total = pod->containers, restarts = pod->restarts;
+    const char *state = pod_state(pod);
     char r[32], rs[16], age[16] = "-";
-    const char *cells[C_N] = {kube_object_name(pod), state, r, rs, kube_object_str(pod, "spec.nodeName"), age};
+    const char *cells[C_N] = {pod->name, state, r, rs, pod->node, age};
     enum theme_role roles[C_N] = {THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW, THEME_ROW};
 
     snprintf(r, sizeof(r), "%d/%d", ready, total);
     snprintf(rs, sizeof(rs), "%d", restarts);
-    if (created >= 0)
-        layout_age((long)(time(NULL) - created), age, sizeof(age));
+    if (pod->created >= 0)
+        layout_age((long)(time(NULL) - pod->created), age, sizeof(age));
     roles[C_STATE] = !strcmp(state, "Running") && ready == total ? THEME_OK
                      : !strcmp(state, "Succeeded") ? THEME_DIM
                      : !strcmp(state, "Pending") || !strcmp(state, "Running") || !strcmp(state, "ContainerCreating") ? THEME_WARN
