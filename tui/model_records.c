@@ -25,19 +25,6 @@ static const char *const pod_phases[] = {
     [POD_PHASE_SUCCEEDED] = "Succeeded", [POD_PHASE_FAILED] = "Failed", [POD_PHASE_UNKNOWN] = "Unknown",
 };
 
-static const char *const stuck_reasons[] = {
-    "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
-    "CreateContainerError", "InvalidImageName", "RunContainerError", NULL,
-};
-
-static int is_stuck(const char *reason)
-{
-    for (const char *const *r = stuck_reasons; reason && *r; r++)
-        if (!strcmp(*r, reason))
-            return 1;
-    return 0;
-}
-
 /* strdup that keeps NULL; *ok cleared on out of memory. */
 static char *dup(const char *s, int *ok)
 {
@@ -130,7 +117,7 @@ int records_pod_set(struct records_pod *p, struct json_object *pod)
         for (size_t i = 0; i < count(cs); i++) {
             struct json_object *c = json_object_array_get_idx(cs, i);
             const char *reason = kube_object_str(c, "state.waiting.reason");
-            if (!stuck_r && is_stuck(reason)) {
+            if (!stuck_r && tenant_reason_is_stuck(reason)) {
                 stuck_r = reason;
                 stuck_c = kube_object_str(c, "name");
             }

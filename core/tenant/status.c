@@ -96,7 +96,7 @@ static const char *const stuck_reasons[] = {
     "CreateContainerError", "InvalidImageName", "RunContainerError", NULL,
 };
 
-static int is_stuck(const char *reason)
+int tenant_reason_is_stuck(const char *reason)
 {
     for (const char *const *r = stuck_reasons; reason && *r; r++)
         if (!strcmp(*r, reason))
@@ -117,7 +117,7 @@ static int pod_stuck(struct json_object *pod, struct tenant_status *st)
             continue;
         for (size_t i = 0; i < count(cs); i++) {
             const char *reason = kube_object_str(at(cs, i), "state.waiting.reason");
-            if (is_stuck(reason)) {
+            if (tenant_reason_is_stuck(reason)) {
                 snprintf(st->reason, sizeof(st->reason), "pod %s, container %s: %s",
                          kube_object_name(pod), kube_object_str(at(cs, i), "name"), reason);
                 return 1;

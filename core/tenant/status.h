@@ -62,6 +62,10 @@ void tenant_status_compute(const struct tenant_objects *objs, struct tenant_stat
 
 const char *tenant_phase_name(enum tenant_phase phase);
 
+/* 1 when a container waiting for this reason is stuck (CrashLoopBackOff,
+ * ImagePullBackOff, ...) and makes its tenant Degraded. */
+int tenant_reason_is_stuck(const char *reason);
+
 /* One tenant: NotFound (err->reason) when it does not exist. */
 int tenant_status_get(struct kube_client *c, const char *id, struct tenant_status *st,
                       struct os_error *err);
