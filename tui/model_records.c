@@ -19,6 +19,7 @@
 #include "kube/rest.h"
 #include "layout.h"
 #include "model_records.h"
+#include "tenant/delete.h"
 
 static const char *const pod_phases[] = {
     [POD_PHASE_NONE] = NULL, [POD_PHASE_PENDING] = "Pending", [POD_PHASE_RUNNING] = "Running",
@@ -174,17 +175,9 @@ static int is_true(const char *v)
 
 int records_ns_set(struct records_ns *ns, struct json_object *obj)
 {
-    struct json_object *conds = get(get(obj, "status"), "conditions");
-    const char *holding = NULL;
+    const char *holding = tenant_namespace_holding(obj);
 
     records_ns_free(ns);
-    for (size_t i = 0; i < count(conds); i++) {
-        struct json_object *c = json_object_array_get_idx(conds, i);
-        if (!strcmp(kube_object_str(c, "status") ?: "", "True")) {
-            holding = kube_object_str(c, "message");
-            break;
-        }
-    }
     {
         const char *src[] = {kube_object_name(obj) ?: "", kube_object_label(obj, "odoo-saas.io/tenant"),
                              kube_object_label(obj, "odoo-saas.io/tier"),

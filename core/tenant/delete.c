@@ -18,8 +18,7 @@
 
 #define POLL_MS 500
 
-/* The message of the first condition with status True, or NULL. */
-static const char *holding(struct json_object *ns)
+const char *tenant_namespace_holding(struct json_object *ns)
 {
     struct json_object *st, *conds;
     if (!json_object_object_get_ex(ns, "status", &st) ||
@@ -59,7 +58,7 @@ static int follow(struct kube_client *c, const char *id, const char *ns, int wai
         }
         if (rc < 0)
             return rc;
-        const char *why = holding(obj);
+        const char *why = tenant_namespace_holding(obj);
         if (why && strcmp(why, last) && progress)
             progress(ud, why);
         snprintf(last, sizeof(last), "%s", why ? why : "");
