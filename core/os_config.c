@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "deploy/deploy.h"
 #include "kube/quantity.h"
 #include "os_config.h"
 #include "yaml_json.h"
@@ -147,6 +148,20 @@ static int any_string(const char *s) { return strlen(s) < 256; }
 static int path_string(const char *s) { return *s && strlen(s) < 4096; }
 static int secret_name(const char *s) { return !*s || is_dns_name(s); }
 static int ns_name(const char *s) { return is_dns_label(s, 63); }
+/* Deploy values end up inside single quotes in remote shell commands. */
+static int unquoted_path(const char *s) { return path_string(s) && !strpbrk(s, "'\n"); }
+static int remote_env(const char *s) { return strlen(s) < 2048 && !strpbrk(s, "'\n"); }
+/* A snap channel: [track/]risk[/branch], "1.33/stable", "latest/edge". */
+static int snap_channel(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || s[0] == '/' || s[n - 1] == '/')
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || strchr("./-_", *s)))
+            return 0;
+    return 1;
+}
 
 static const struct field fields[] = {
     S("base_domain", base_domain, is_dns_name, "a DNS name such as odoo.example.com"),
@@ -161,12 +176,22 @@ static const struct field fields[] = {
     S("dns.namespace", dns_namespace, ns_name, "a namespace name"),
     S("dns.pod_label", dns_pod_label, is_label_pair, "key=value"),
     S("templates_dir", templates_dir, path_string, "a directory"),
+    S("deploy.identity", deploy.identity, path_string, "a key file"),
+    S("deploy.known_hosts", deploy.known_hosts, path_string, "a known_hosts file"),
+    S("deploy.microk8s_channel", deploy.microk8s_channel, snap_channel,
+      "a snap channel such as 1.33/stable"),
+    S("deploy.bundle", deploy.bundle, path_string, "a tarball"),
+    S("deploy.platform_dir", deploy.platform_dir, path_string, "a directory"),
+    S("deploy.remote_dir", deploy.remote_dir, unquoted_path, "a path without quotes"),
+    S("deploy.remote_env", deploy.remote_env, remote_env,
+      "shell assignments without quotes or newlines"),
+    I("deploy.connect_timeout", deploy.connect_timeout, 1, 3600),
     I("odoo.uid", odoo_uid, 1, 2147483647),
     I("odoo.gid", odoo_gid, 1, 2147483647),
     I("postgres.uid", postgres_uid, 1, 2147483647),
     I("postgres.gid", postgres_gid, 1, 2147483647),
 };
-static const char *const sections[] = {"odoo", "postgres", "ingress", "dns", NULL};
+static const char *const sections[] = {"odoo", "postgres", "ingress", "dns", "deploy", NULL};
 
 static int bad_value(const char *name, const char *key, const char *want, struct os_error *err)
 {
@@ -294,6 +319,44 @@ static int parse_tiers(struct os_config *c, const char *name, struct json_object
     return 0;
 }
 
+/* ---- deploy.hosts ---------------------------------------------------- */
+
+static void free_hosts(struct os_deploy_config *d)
+{
+    for (size_t i = 0; i < d->nhosts; i++)
+        free(d->hosts[i]);
+    free(d->hosts);
+    d->hosts = NULL;
+    d->nhosts = 0;
+}
+
+/* A list of USER@HOST[:PORT], each parsed as the deploy CLI's --host. */
+static int parse_hosts(struct os_config *c, const char *name, struct json_object *v,
+                       struct os_error *err)
+{
+    struct deploy_target t;
+    struct os_error terr;
+    size_t n;
+
+    if (!json_object_is_type(v, json_type_array) ||
+        (n = json_object_array_length(v)) > OS_DEPLOY_HOSTS_MAX)
+        return bad_value(name, "deploy.hosts", "a list of at most 64 USER@HOST[:PORT]", err);
+    free_hosts(&c->deploy);
+    if (n && !(c->deploy.hosts = calloc(n, sizeof(char *))))
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *h = json_object_array_get_idx(v, i);
+        if (!json_object_is_type(h, json_type_string) ||
+            deploy_target_parse(json_object_get_string(h), &t, &terr) < 0)
+            return os_error_set(err, OS_ERR_INVALID, "config %s: deploy.hosts[%zu] must be "
+                                "USER@HOST[:PORT]", name, i);
+        if (!(c->deploy.hosts[i] = strdup(json_object_get_string(h))))
+            return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+        c->deploy.nhosts++;
+    }
+    return 0;
+}
+
 /* ---- walking the file ----------------------------------------------- */
 
 static int is_section(const char *key)
@@ -330,6 +393,8 @@ static int apply_key(struct os_config *c, const char *name, const char *key,
     }
     if (!strcmp(key, "tiers"))
         return parse_tiers(c, name, v, err);
+    if (!strcmp(key, "deploy.hosts"))
+        return parse_hosts(c, name, v, err);
     if (!strcmp(key, "trial_days")) {
         if (!json_object_is_type(v, json_type_int) || json_object_get_int(v) < 0 ||
             json_object_get_int(v) > 3650)
@@ -442,10 +507,14 @@ void os_config_free(struct os_config *c)
     char **strs[] = {&c->source, &c->base_domain, &c->odoo_image, &c->postgres_image,
                      &c->storage_class, &c->ingress_class, &c->ingress_namespace,
                      &c->ingress_pod_label, &c->ingress_entrypoint, &c->tls_secret,
-                     &c->dns_namespace, &c->dns_pod_label, &c->templates_dir};
+                     &c->dns_namespace, &c->dns_pod_label, &c->templates_dir,
+                     &c->deploy.identity, &c->deploy.known_hosts, &c->deploy.microk8s_channel,
+                     &c->deploy.bundle, &c->deploy.platform_dir, &c->deploy.remote_dir,
+                     &c->deploy.remote_env};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         free(*strs[i]);
     free_tiers(c->tiers, c->ntiers);
+    free_hosts(&c->deploy);
     free(c);
 }
 

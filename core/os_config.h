@@ -31,6 +31,22 @@ struct os_tier {
     int separate_nodes;     /* Odoo prefers a node without its PostgreSQL */
 };
 
+/* deploy: where `odoo-saas deploy` and the console's Deploy screen go.
+ * Strings are NULL when not configured (the engine's defaults apply). */
+#define OS_DEPLOY_HOSTS_MAX 64
+struct os_deploy_config {
+    char **hosts;               /* "USER@HOST[:PORT]", each checked; the screen's list */
+    size_t nhosts;
+    char *identity;             /* key file */
+    char *known_hosts;          /* known_hosts file */
+    char *microk8s_channel;     /* snap channel, "1.33/stable" */
+    char *bundle;               /* the source tarball to upload */
+    char *platform_dir;         /* holds kubernetes/ and templates/ */
+    char *remote_dir;           /* bundle folder on the host */
+    char *remote_env;           /* shell assignments exported before every remote command */
+    int64_t connect_timeout;    /* seconds; 0: the engine's 30 */
+};
+
 struct os_config {
     char *source;               /* the file read, or "defaults" */
     char *base_domain;          /* tenants live at <subdomain>.<base_domain> */
@@ -51,6 +67,7 @@ struct os_config {
     char *templates_dir;        /* override of the embedded templates, or NULL */
     struct os_tier *tiers;
     size_t ntiers;
+    struct os_deploy_config deploy;
 };
 
 /* Load path (NULL: search as above; a missing default file is fine, a

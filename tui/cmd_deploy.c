@@ -3,7 +3,9 @@
  * platform on a host over SSH, and add a host to the cluster as a node.
  *
  * Both are thin: options become a struct deploy_opts and core/deploy does
- * the work (deploy_run / deploy_node_add).  This file prints the engine's
+ * the work (deploy_run / deploy_node_add).  What a flag leaves unset comes
+ * from the config file's deploy: section (deploy_cfg.c): the MicroK8s
+ * channel, the key, known_hosts, ...  This file prints the engine's
  * events: step headers and results on stderr, the steps' own output on
  * stdout/stderr as it arrives (control characters replaced, so a host
  * cannot drive the operator's terminal), and for --plan a table of the
@@ -24,6 +26,7 @@
 
 #include "cli.h"
 #include "deploy/deploy.h"
+#include "deploy_cfg.h"
 
 /* Remote output, sanitized, in bounded chunks. */
 static void print_output(FILE *out, const char *data, size_t len)
@@ -166,7 +169,22 @@ static const struct option long_opts[] = {
 struct deploy_args {
     const char *host, *primary;
     struct deploy_opts o;
+    struct os_config *cfg;        /* holds the strings deploy_cfg_apply lends */
 };
+
+/* Options the flags left unset: from the config file, then the built-in
+ * platform folder.  0, or the failure exit status. */
+static int apply_config(struct cli *cli, struct deploy_args *a)
+{
+    struct os_error err;
+
+    if (os_config_load(cli->config_path, &a->cfg, &err) < 0)
+        return cli_fail(&err);
+    deploy_cfg_apply(a->cfg, &a->o);
+    if (!a->o.platform_dir)
+        a->o.platform_dir = access("kubernetes", F_OK) == 0 ? "." : OS_DATADIR;
+    return 0;
+}
 
 /* 0, or the usage exit status. */
 static int parse(const struct cli_command *cmd, int argc, char **argv, struct deploy_args *a)
@@ -176,7 +194,6 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, struct de
     a->o.on_event = print_event;
     a->o.passphrase = ask_passphrase;
     a->o.ud = NULL;
-    a->o.platform_dir = access("kubernetes", F_OK) == 0 ? "." : OS_DATADIR;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
@@ -250,7 +267,11 @@ int cmd_deploy(struct cli *cli, int argc, char **argv)
         return cli_failf("refusing to deploy: --readonly (--plan is allowed)");
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0)
         return cli_fail(&err);
-    if (run_reported(cli, &a, NULL, &r, &err) < 0)
+    if ((rc = apply_config(cli, &a)) != 0)
+        return rc;
+    rc = run_reported(cli, &a, NULL, &r, &err);
+    os_config_free(a.cfg);
+    if (rc < 0)
         return cli_fail(&err);
     if (!a.o.plan)
         fprintf(stderr, "odoo-saas: %s is deployed (%d steps run, %d already done)\n",
@@ -275,12 +296,16 @@ int cmd_node_add(struct cli *cli, int argc, char **argv)
         return cli_usage(cmd, "--bundle, --only and --remote-dir belong to deploy");
     if (cli->readonly && !a.o.plan)
         return cli_failf("refusing to add a node: --readonly");
+    if ((rc = apply_config(cli, &a)) != 0)
+        return rc;
     primary = a.o;
     if (deploy_target_parse(a.host, &a.o.target, &err) < 0 ||
-        deploy_target_parse(a.primary, &primary.target, &err) < 0)
+        deploy_target_parse(a.primary, &primary.target, &err) < 0 ||
+        run_reported(cli, &a, &primary, &r, &err) < 0) {
+        os_config_free(a.cfg);
         return cli_fail(&err);
-    if (run_reported(cli, &a, &primary, &r, &err) < 0)
-        return cli_fail(&err);
+    }
+    os_config_free(a.cfg);
     if (!a.o.plan)
         fprintf(stderr, "odoo-saas: %s is a node of %s's cluster\n", a.o.target.host,
                 primary.target.host);

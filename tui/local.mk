@@ -13,7 +13,8 @@ odoo_saas_SOURCES = \
 	tui/cmd_tenant_delete.c \
 	tui/cmd_tenant_check.c \
 	tui/cmd_rebalance.c \
-	tui/cmd_deploy.c
+	tui/cmd_deploy.c \
+	tui/deploy_cfg.c tui/deploy_cfg.h
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)
 

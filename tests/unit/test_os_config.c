@@ -105,6 +105,39 @@ static void test_refusals(void **state)
     refuse("a: [\n", "config test.yaml: line 2");
 }
 
+static void test_deploy(void **state)
+{
+    struct os_config *c = load(NULL);
+
+    assert_int_equal(c->deploy.nhosts, 0);
+    assert_null(c->deploy.microk8s_channel);   /* the engine's default applies */
+    assert_int_equal(c->deploy.connect_timeout, 0);
+    os_config_free(c);
+    c = load("deploy:\n"
+             "  hosts: [ubuntu@a.example.com, \"root@[::1]:2222\", ops@10.0.0.5:22]\n"
+             "  identity: /home/ops/.ssh/id_ed25519\n"
+             "  known_hosts: /home/ops/.ssh/known_hosts\n"
+             "  microk8s_channel: 1.32/stable\n"
+             "  connect_timeout: 10\n");
+    assert_int_equal(c->deploy.nhosts, 3);
+    assert_string_equal(c->deploy.hosts[1], "root@[::1]:2222");
+    assert_string_equal(c->deploy.identity, "/home/ops/.ssh/id_ed25519");
+    assert_string_equal(c->deploy.known_hosts, "/home/ops/.ssh/known_hosts");
+    assert_string_equal(c->deploy.microk8s_channel, "1.32/stable");
+    assert_int_equal(c->deploy.connect_timeout, 10);
+    os_config_free(c);
+    refuse("deploy: {hosts: [server]}\n", "deploy.hosts[0] must be USER@HOST[:PORT]");
+    refuse("deploy: {hosts: [a@b, a@b:99999]}\n", "deploy.hosts[1] must be USER@HOST[:PORT]");
+    refuse("deploy: {hosts: a@b}\n", "deploy.hosts must be a list");
+    refuse("deploy: {hosts: [1]}\n", "deploy.hosts[0]");
+    refuse("deploy: {microk8s_channel: \"1.33'; rm -rf /\"}\n", "deploy.microk8s_channel must be a snap channel");
+    refuse("deploy: {microk8s_channel: \"\"}\n", "deploy.microk8s_channel must be");
+    refuse("deploy: {remote_dir: \"a'b\"}\n", "deploy.remote_dir must be a path without quotes");
+    refuse("deploy: {connect_timeout: 0}\n", "deploy.connect_timeout must be a whole number from 1");
+    refuse("deploy: {channel: 1.33/stable}\n", "unknown key deploy.channel");
+    refuse("deploy: [a@b]\n", "deploy must be a mapping");
+}
+
 static void test_missing_file(void **state)
 {
     struct os_config *c = NULL;
@@ -119,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_deploy),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
