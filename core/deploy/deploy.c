@@ -43,7 +43,7 @@ enum engine_state { E_CONNECT, E_CONNECTING, E_NEXT, E_CHECK, E_RUN_START, E_RUN
 
 struct deploy_engine {
     struct deploy_opts o;
-    char *strings[8];             /* copies of the option strings */
+    char *strings[9];             /* copies of the option strings */
     const struct deploy_step *steps;
     size_t nsteps, cur;
     int selected[64];
@@ -206,6 +206,7 @@ static int copy_opts(struct deploy_engine *e, const struct deploy_opts *o)
     e->o.platform_dir = keep(e, 5, o->platform_dir);
     e->o.remote_dir = keep(e, 6, o->remote_dir ? o->remote_dir : DEFAULT_REMOTE_DIR);
     e->o.remote_env = keep(e, 7, o->remote_env);
+    e->o.accept_fingerprint = keep(e, 8, o->accept_fingerprint);
     return e->o.channel && e->o.remote_dir ? 0 : -1;
 }
 
@@ -278,6 +279,11 @@ const struct os_error *deploy_engine_error(const struct deploy_engine *e)
     return &e->err;
 }
 
+const char *deploy_engine_unknown_host(const struct deploy_engine *e)
+{
+    return e->conn && e->conn->host_unknown ? e->conn->fingerprint : NULL;
+}
+
 /* ---- transitions ----------------------------------------------------- */
 
 static int fail(struct deploy_engine *e)
@@ -303,6 +309,7 @@ static int do_connect(struct deploy_engine *e)
                                                           : SSH_HOSTKEY_STRICT,
         .no_agent = e->o.no_agent,
         .timeout_ms = (e->o.connect_timeout_s > 0 ? e->o.connect_timeout_s : 30) * 1000,
+        .accept_fingerprint = e->o.accept_fingerprint,
         .passphrase = e->o.passphrase, .passphrase_ud = e->o.ud,
     };
 

@@ -100,6 +100,8 @@ struct deploy_opts {
     const char *identity;         /* key file, or NULL for agent + ~/.ssh/id_* */
     const char *known_hosts;      /* NULL: ~/.ssh/known_hosts */
     int accept_new_host_key;
+    const char *accept_fingerprint;   /* with accept_new_host_key: record only this key
+                                       * (the one the console showed), or NULL */
     int no_agent;
     int plan;                     /* checks only; nothing is changed */
     const char *only;             /* "a,b" or NULL */
@@ -133,6 +135,10 @@ int deploy_engine_step(struct deploy_engine *e);
 int deploy_engine_fd(const struct deploy_engine *e);          /* -1 before connecting */
 short deploy_engine_events(const struct deploy_engine *e);    /* POLLIN/POLLOUT */
 const struct os_error *deploy_engine_error(const struct deploy_engine *e);
+/* After DEPLOY_FAILED: the host key's fingerprint when the run failed
+ * because known_hosts does not know the host (so a person can be shown
+ * it and asked), else NULL.  Valid until deploy_engine_free. */
+const char *deploy_engine_unknown_host(const struct deploy_engine *e);
 
 /* Blocking wrapper: 0 when every selected step is done (or, with plan,
  * was reported), else <0 with err set. */

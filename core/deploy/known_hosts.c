@@ -261,6 +261,7 @@ struct ssh_conn_opts_view {
     size_t keylen;
     int keytype;
     enum ssh_hostkey_policy policy;
+    const char *expect_fp;
     int *added;
 };
 
@@ -268,8 +269,8 @@ static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *
                    const struct ssh_conn_opts_view *v, struct os_error *err);
 
 int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
-                       const char *host, int port,
-                       enum ssh_hostkey_policy policy, int *added, struct os_error *err)
+                       const char *host, int port, enum ssh_hostkey_policy policy,
+                       const char *expect_fp, int *added, struct os_error *err)
 {
     struct libssh2_knownhost *known = NULL;
     LIBSSH2_KNOWNHOSTS *kh;
@@ -303,7 +304,8 @@ int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *
                                      LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                                          keytype,
                                      &known);
-    struct ssh_conn_opts_view v = {known_hosts, name, key, fp, keylen, keytype, policy, added};
+    struct ssh_conn_opts_view v = {known_hosts, name, key, fp, keylen, keytype, policy, expect_fp,
+                                   added};
     rc = verdict(kh, check, known, &v, err);
     libssh2_knownhost_free(kh);
     return rc;
@@ -326,11 +328,19 @@ static int verdict(LIBSSH2_KNOWNHOSTS *kh, int check, struct libssh2_knownhost *
                             "if the host was reinstalled, remove its line from %s)",
                             v->name, v->fp, v->path, oldfp, v->path);
     case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-        if (v->policy != SSH_HOSTKEY_ACCEPT_NEW)
+        if (v->policy == SSH_HOSTKEY_ACCEPT_NEW && v->expect_fp && strcmp(v->expect_fp, v->fp)) {
+            *v->added = -1;
+            return os_error_set(err, OS_ERR_AUTH,
+                                "unknown host %s now offers %s, not the %s that was accepted; "
+                                "nothing recorded", v->name, v->fp, v->expect_fp);
+        }
+        if (v->policy != SSH_HOSTKEY_ACCEPT_NEW) {
+            *v->added = -1;
             return os_error_set(err, OS_ERR_AUTH,
                                 "unknown host %s (key fingerprint %s) is not in %s; check the "
                                 "fingerprint and rerun with --accept-new-host-key to record it",
                                 v->name, v->fp, v->path);
+        }
         if (record_host(kh, v->path, v->name, v->key, v->keylen, v->keytype, err) < 0)
             return err->code;
         *v->added = 1;

@@ -64,11 +64,14 @@ int ssh_prefer_known_host_keys(LIBSSH2_SESSION *s, const char *known_hosts, cons
 /* Check the session's host key against the known_hosts file (plain and
  * hashed entries), and the read-only global file when not NULL.  A mismatch fails with both fingerprints; an unknown
  * host fails with its fingerprint unless policy is ACCEPT_NEW, which
- * appends a line for it to the file (created if missing).  *added is set
- * to 1 when a line was written.  Returns 0 when the key is trusted. */
+ * appends a line for it to the file (created if missing).  With expect_fp
+ * (not NULL), ACCEPT_NEW records only a key of that fingerprint: the one
+ * a person was shown and accepted, not whatever answers the next time.
+ * *added is set to 1 when a line was written, -1 when the host was
+ * refused as unknown.  Returns 0 when the key is trusted. */
 int ssh_check_host_key(LIBSSH2_SESSION *s, const char *known_hosts, const char *global,
-                       const char *host, int port,
-                       enum ssh_hostkey_policy policy, int *added, struct os_error *err);
+                       const char *host, int port, enum ssh_hostkey_policy policy,
+                       const char *expect_fp, int *added, struct os_error *err);
 
 /* ---- connection (ssh_session.c) -------------------------------------- */
 
@@ -86,6 +89,7 @@ struct ssh_conn_opts {
     enum ssh_hostkey_policy policy;
     int no_agent;                 /* skip ssh-agent (tests) */
     int timeout_ms;               /* connect + handshake + auth; 30 s when 0 */
+    const char *accept_fingerprint;   /* ACCEPT_NEW records only this key, or NULL */
     ssh_passphrase_fn passphrase;
     void *passphrase_ud;
 };
@@ -97,8 +101,9 @@ struct ssh_conn {
     LIBSSH2_SESSION *session;
     int state;                    /* private: where the connect is */
     struct ssh_pending *pending;  /* private: the connect in progress */
-    char fingerprint[SSH_FP_MAX]; /* the server's host key */
+    char fingerprint[SSH_FP_MAX]; /* the server's host key (set before it is checked) */
     int host_key_added;           /* known_hosts got a new line */
+    int host_unknown;             /* the connect failed: known_hosts lacks the host */
 };
 
 /* Start connecting (name resolution and the TCP connect are started

@@ -56,6 +56,7 @@ struct ssh_pending {
     int asked;                    /* the current key's passphrase was asked */
     char pass[256];
     char notes[AUTH_NOTES_MAX];
+    char expect_fp[SSH_FP_MAX];   /* accept_fingerprint, or "" */
 };
 
 int64_t ssh_now_ms(void)
@@ -321,12 +322,19 @@ static int step_hostkey(struct ssh_conn *c, struct os_error *err)
     int ktype, rc;
     const char *key;
 
-    if ((rc = ssh_check_host_key(c->session, p->known_hosts, p->global, p->o.host, p->o.port,
-                                 p->o.policy,
-                                 &c->host_key_added, err)) < 0)
-        return rc;
+    /* the fingerprint first: a refused unknown host shows it */
     key = libssh2_session_hostkey(c->session, &klen, &ktype);
-    ssh_fingerprint((const unsigned char *)key, klen, c->fingerprint, sizeof(c->fingerprint));
+    if (key)
+        ssh_fingerprint((const unsigned char *)key, klen, c->fingerprint, sizeof(c->fingerprint));
+    rc = ssh_check_host_key(c->session, p->known_hosts, p->global, p->o.host, p->o.port,
+                            p->o.policy, p->expect_fp[0] ? p->expect_fp : NULL,
+                            &c->host_key_added, err);
+    if (c->host_key_added < 0) {
+        c->host_unknown = 1;
+        c->host_key_added = 0;
+    }
+    if (rc < 0)
+        return rc;
     c->state = C_METHODS;
     return 1;
 }
@@ -399,7 +407,9 @@ static int pending_init(struct ssh_conn *c, const struct ssh_conn_opts *o, struc
     if (!(p->o.user = p->strings[0] = strdup(o->user)) ||
         !(p->o.host = p->strings[1] = strdup(o->host)))
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
-    p->o.identity = p->o.known_hosts = NULL;
+    p->o.identity = p->o.known_hosts = p->o.accept_fingerprint = NULL;
+    if (o->accept_fingerprint)
+        snprintf(p->expect_fp, sizeof(p->expect_fp), "%s", o->accept_fingerprint);
     p->deadline = ssh_now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 30000);
     if ((rc = known_hosts_path(o, p->known_hosts, sizeof(p->known_hosts), err)) < 0)
         return rc;
