@@ -10,6 +10,7 @@
  *   views    VIEW_* bits where the action applies
  *   flags    ACTION_WRITES: changes the cluster (hidden by --readonly)
  *            ACTION_ARG_TENANT: the argument completes to tenant ids
+ *            ACTION_ARG_THEME: the argument completes to theme names
  */
 #ifndef TUI_ACTIONS_H
 #define TUI_ACTIONS_H
@@ -22,13 +23,14 @@ enum view_bit {
     VIEW_CREATE = 1 << 4,
     VIEW_DELETE = 1 << 5,
     VIEW_HELP = 1 << 6,
+    VIEW_LOGS = 1 << 7,
 };
 
-#define VIEW_BROWSE (VIEW_OVERVIEW | VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP)
-#define VIEW_LISTS (VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP)
+#define VIEW_BROWSE (VIEW_OVERVIEW | VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS)
+#define VIEW_LISTS (VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS)
 #define VIEW_ALL (VIEW_BROWSE | VIEW_CREATE | VIEW_DELETE)
 
-enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2 };
+enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2, ACTION_ARG_THEME = 4 };
 
 #define ACTIONS(X) \
     X(QUIT, "quit", "q", "", VIEW_ALL, 0, "quit (asks first when work is in flight)") \
@@ -58,7 +60,13 @@ enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2 };
     X(PREV_FIELD, NULL, "<BTab> <Up>", "", VIEW_CREATE, 0, "previous field") \
     X(CHOICE, NULL, "<Left> <Right>", "", VIEW_CREATE, 0, "change the tier") \
     X(SUBMIT, NULL, "<Enter>", "", VIEW_CREATE | VIEW_DELETE, ACTION_WRITES, \
-      "create / delete once every field is valid")
+      "create / delete once every field is valid") \
+    X(LOGS, "logs", "l", "ID", VIEW_TENANTS | VIEW_TENANT, ACTION_ARG_TENANT, \
+      "follow the log of the tenant's Odoo pod (in the detail: the selected pod)") \
+    X(NEXT_POD, NULL, "p", "", VIEW_LOGS, 0, "follow the tenant's next pod") \
+    X(THEME, "theme", "", "NAME", VIEW_ALL, ACTION_ARG_THEME, "switch the colour theme (Tab completes)") \
+    X(THEME_NEXT, NULL, "T", "", VIEW_BROWSE, 0, "cycle through the colour themes") \
+    X(SAVE_DISPLAY, "save-display", "", "FILE", VIEW_ALL, 0, "write the screen as text to FILE")
 
 enum action {
     ACTION_NONE = 0,

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "script_file.h"
 #include "widgets.h"
 
 #define LOOP_MS 250
@@ -207,6 +208,11 @@ static int global_action(struct app *a, enum action act, const char *arg)
         }
         app_push(a, &view_delete, arg);
         return APP_HANDLED | APP_REDRAW;
+    case ACTION_LOGS:
+    case ACTION_THEME:
+    case ACTION_THEME_NEXT:
+    case ACTION_SAVE_DISPLAY:
+        return app_extra_action(a, act, arg);
     default:
         return move_selection(a, act);
     }
@@ -257,14 +263,39 @@ static void tenant_ids(const struct app *a, const char **ids, size_t max, size_t
         ids[(*n)++] = a->model.tenants[i].st.id;
 }
 
+/* ':theme NA<Tab>': complete among the theme names; 0 when the line is
+ * not a theme command. */
+static int complete_theme(struct app *a)
+{
+    size_t n;
+    char **names, shown[256];
+    int matches;
+
+    if (strncmp(a->line, "theme ", 6))
+        return 0;
+    names = app_theme_names(&n);
+    matches = keymap_complete(a->line, sizeof(a->line), (const char *const *)names, n, a->readonly,
+                              shown, sizeof(shown));
+    app_theme_names_free(names, n);
+    if (matches > 1)
+        app_message(a, 0, "%s", shown);
+    else if (!matches)
+        app_message(a, 1, "no completion");
+    else
+        a->message[0] = '\0';
+    return 1;
+}
+
 static void complete(struct app *a)
 {
     size_t n;
     const char **ids = malloc((a->model.ntenants + 1) * sizeof(*ids));
     char shown[256];
 
-    if (!ids)
+    if (!ids || complete_theme(a)) {
+        free(ids);
         return;
+    }
     tenant_ids(a, ids, a->model.ntenants, &n);
     int matches = keymap_complete(a->line, sizeof(a->line), ids, n, a->readonly, shown, sizeof(shown));
     free(ids);
@@ -390,6 +421,8 @@ void app_draw(struct app *a)
     wnoutrefresh(stdscr);
     doupdate();
     a->dirty = 0;
+    if (a->max_frames > 0 && ++a->frames >= a->max_frames)
+        a->quit = 1;    /* --max-frames: sanitizer smoke runs */
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -414,6 +447,8 @@ static int pump(struct app *a, int ms, int fd)
         view_delete_follow(a);
         a->dirty = 1;
     }
+    view_logs_tick(a);
+    view_tenant_tick(a);
     return ready;
 }
 
@@ -494,18 +529,35 @@ static char *screen_line(struct app *a, int y, char *out, size_t len)
     return out;
 }
 
+/* The screen as text: a "=== dump N (WxH) ===" line, then each line. */
+static void write_screen(struct app *a, FILE *f, int n)
+{
+    char line[4096];
+
+    fprintf(f, "=== dump %d (%dx%d) ===\n", n, a->cols, a->rows);
+    for (int y = 0; y < a->rows; y++)
+        fprintf(f, "%s\n", screen_line(a, y, line, sizeof(line)));
+}
+
 /* The screen as text, appended to the dump file. */
 static void dump(struct app *a)
 {
-    char line[4096];
     FILE *f;
 
     if (!a->dump_path || !(f = fopen(a->dump_path, "a")))
         return;
-    fprintf(f, "=== dump %d (%dx%d) ===\n", ++a->dumps, a->cols, a->rows);
-    for (int y = 0; y < a->rows; y++)
-        fprintf(f, "%s\n", screen_line(a, y, line, sizeof(line)));
+    write_screen(a, f, ++a->dumps);
     fclose(f);
+}
+
+int app_save_display(struct app *a, const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f)
+        return -1;
+    write_screen(a, f, 1);
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 static int screen_has(struct app *a, const char *text)
@@ -528,7 +580,7 @@ static void script_wait(struct app *a, long ms, const char *until)
     for (;;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         long done = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (done >= ms || (until && screen_has(a, until)))
+        if (done >= ms || (until && screen_has(a, until)) || a->quit)
             break;
         pump(a, (int)(ms - done < 50 ? ms - done : 50), -1);
         app_draw(a);
@@ -596,6 +648,21 @@ static int scripted(struct app *a, const char *script)
 
 int app_run(struct app *a, const char *script)
 {
+    struct os_error err;
+    char *text;
+    int rc;
+
     a->dirty = 1;
-    return script ? scripted(a, script) : interactive(a);
+    a->max_frames = a->cli ? a->cli->max_frames : 0;
+    if (!script)
+        return interactive(a);
+    /* ODOO_SAAS_SCRIPT holds the keys, or names a file that does. */
+    if (!(text = script_load(script, &err))) {
+        endwin();
+        fprintf(stderr, "odoo-saas: ODOO_SAAS_SCRIPT: %s\n", err.message);
+        return 1;
+    }
+    rc = scripted(a, text);
+    free(text);
+    return rc;
 }

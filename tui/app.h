@@ -29,10 +29,12 @@ enum {
 };
 
 enum view_index {
-    VI_OVERVIEW, VI_NODES, VI_TENANTS, VI_TENANT, VI_CREATE, VI_DELETE, VI_HELP, VI_COUNT
+    VI_OVERVIEW, VI_NODES, VI_TENANTS, VI_TENANT, VI_CREATE, VI_DELETE, VI_HELP, VI_LOGS, VI_COUNT
 };
 
 struct app;
+struct logs_state;
+struct detail_fetch;
 
 struct view_ops {
     const char *name;             /* "tenants" */
@@ -121,6 +123,10 @@ struct app {
 
     const char *dump_path;          /* scripted mode */
     int dumps;
+
+    struct logs_state *logs;        /* the Logs view's stream (view_logs.c), or NULL */
+    struct detail_fetch *detail;    /* the tenant detail's events etc. (view_tenant.c), or NULL */
+    long max_frames, frames;        /* --max-frames: quit after that many frames (0: never) */
 };
 
 /* The view on top, and moving between views (they mark the app dirty). */
@@ -156,7 +162,27 @@ int app_run(struct app *a, const char *script);
 /* Follow a running delete through the model (view_delete.c). */
 void view_delete_follow(struct app *a);
 
+/* Once per loop turn: keep the log stream and the detail's fetches going
+ * while their view is on the stack, stop them when it is not.  _close
+ * stops them for good (the console is ending). */
+void view_logs_tick(struct app *a);
+void view_logs_close(struct app *a);
+void view_tenant_tick(struct app *a);
+void view_tenant_close(struct app *a);
+
+/* The actions of app_extra.c (logs, themes, save-display); arg from the
+ * ':' line or NULL.  APP_* flags, 0 when act is not one of them. */
+int app_extra_action(struct app *a, enum action act, const char *arg);
+/* Write the screen as text to path, in the dump format.  0 or -1. */
+int app_save_display(struct app *a, const char *path);
+/* Every theme the console can find (built-in and the user's), sorted,
+ * once each: a new array of *n new strings (app_theme_names_free), or
+ * NULL when there are none. */
+char **app_theme_names(size_t *n);
+void app_theme_names_free(char **names, size_t n);
+
 extern const struct view_ops view_overview, view_nodes, view_tenants, view_tenant,
     view_create, view_delete, view_help;
+extern const struct view_ops view_logs;
 
 #endif

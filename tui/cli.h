@@ -18,6 +18,7 @@ struct cli {
     const char *trace_path;
     int json;                 /* -o json */
     int readonly;
+    long max_frames;          /* console: exit 0 after this many frames (0: never) */
     /* made by cli_connect() */
     FILE *trace;
     struct kube_config *kcfg;

@@ -249,7 +249,7 @@ int keymap_complete(char *line, size_t len, const char *const *ids, size_t n, in
     char cmd[32];
     snprintf(cmd, sizeof(cmd), "%.*s", (int)(space - line), line);
     const struct action_info *ai = action_info(action_by_command(cmd));
-    if (!ai || !(ai->flags & ACTION_ARG_TENANT))
+    if (!ai || !(ai->flags & (ACTION_ARG_TENANT | ACTION_ARG_THEME)))
         return 0;
     while (*space == ' ')
         space++;

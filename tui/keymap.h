@@ -55,7 +55,8 @@ char *keymap_keys_of(const struct keymap *km, enum action a, unsigned view, char
 
 /* Complete the ':' line in place (line holds len bytes of room): the
  * command word from the action table's commands, or after a command that
- * takes a tenant, the id from ids (n of them).  A single match is completed
+ * takes a tenant or a theme, the word from ids (n of them: tenant ids or
+ * theme names, as the caller picked for the command).  A single match is completed
  * with a trailing space; several extend to their common prefix and are
  * listed in shown (space-separated, cut to fit).  Returns the number of
  * matches.  readonly leaves out commands that write. */

@@ -39,6 +39,16 @@ odoo_saas_SOURCES += \
 	tui/view_create.c \
 	tui/view_delete.c \
 	tui/view_help.c
+# Logs, the tenant detail's events/quota/isolation, run-time themes and
+# save-display, script files.
+odoo_saas_SOURCES += \
+	tui/log_ring.c tui/log_ring.h \
+	tui/log_follow.c tui/log_follow.h \
+	tui/view_logs.c \
+	tui/detail_records.c tui/detail_records.h \
+	tui/detail_fetch.c tui/detail_fetch.h \
+	tui/app_extra.c \
+	tui/script_file.c tui/script_file.h
 
 # Themes: installed under $(pkgdatadir)/themes, found there by the console.
 TUI_THEMES = \
@@ -74,6 +84,23 @@ tests_unit_tui_test_model_records_SOURCES = tests/unit/tui/test_model_records.c 
 	tui/model_records.c tui/model_records.h $(TUI_PURE_SOURCES)
 tests_unit_tui_test_model_records_CFLAGS = $(TUI_UNIT_CFLAGS)
 tests_unit_tui_test_model_records_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)
+
+# The log ring (lines, bound, sanitizing), the detail's records from API
+# JSON, and script files.
+UNIT_TESTS += tests/unit/tui/test_log_ring tests/unit/tui/test_detail_records \
+	tests/unit/tui/test_script_file
+check_PROGRAMS += tests/unit/tui/test_log_ring tests/unit/tui/test_detail_records \
+	tests/unit/tui/test_script_file
+tests_unit_tui_test_log_ring_SOURCES = tests/unit/tui/test_log_ring.c tui/log_ring.c tui/log_ring.h
+tests_unit_tui_test_log_ring_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_log_ring_LDADD = $(TUI_UNIT_LDADD)
+tests_unit_tui_test_detail_records_SOURCES = tests/unit/tui/test_detail_records.c \
+	tui/detail_records.c tui/detail_records.h
+tests_unit_tui_test_detail_records_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_detail_records_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)
+tests_unit_tui_test_script_file_SOURCES = tests/unit/tui/test_script_file.c tui/script_file.c tui/script_file.h
+tests_unit_tui_test_script_file_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_script_file_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)
 
 # Integration tests: the scripted off-screen mode and a real terminal (tmux).
 TUI_INTEGRATION = \

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -37,10 +38,23 @@ static void usage(FILE *out)
             "  --demo              run against a private simulated cluster (odoo-saas-sim)\n"
             "  --theme NAME        console colours: default, dark, light, solarized-dark,\n"
             "                      monochrome, or NAME.theme in ~/.config/odoo-saas/themes\n"
+            "  --max-frames N      console: exit 0 after drawing N frames (smoke runs)\n"
             "  -h, --help          show this help\n"
             "  -V, --version       show the version\n"
             "\n"
             "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+/* A positive count of frames; -1 when s is not one. */
+static int parse_frames(const char *s, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (end == s || *end || v < 1)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 /* Find the command named by argv[0] (and argv[1] for two-word commands).
@@ -67,7 +81,7 @@ static const struct cli_command *find_command(int argc, char **argv, int *used)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO, OPT_THEME };
+    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO, OPT_THEME, OPT_MAX_FRAMES };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -79,6 +93,7 @@ int main(int argc, char **argv)
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"demo", no_argument, NULL, OPT_DEMO},
         {"theme", required_argument, NULL, OPT_THEME},
+        {"max-frames", required_argument, NULL, OPT_MAX_FRAMES},
         {NULL, 0, NULL, 0},
     };
     struct cli cli = {0};
@@ -106,6 +121,12 @@ int main(int argc, char **argv)
         case OPT_READONLY: cli.readonly = 1; break;
         case OPT_DEMO: want_demo = 1; break;
         case OPT_THEME: theme = optarg; break;
+        case OPT_MAX_FRAMES:
+            if (parse_frames(optarg, &cli.max_frames) < 0) {
+                fprintf(stderr, "odoo-saas: --max-frames takes a number from 1, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         default:
             fprintf(stderr, "odoo-saas: unknown or incomplete option '%s' (see --help)\n",
                     argv[optind - 1]);

@@ -414,3 +414,8 @@ void records_tenant_status(const struct records_ns *ns, const struct records_pod
     json_object_put(o.jobs);
     json_object_put(o.events);
 }
+
+int records_pod_is_odoo(const char *name)
+{
+    return name && !strncmp(name, "odoo-", 5) && strncmp(name, "odoo-db-init", 12);
+}

@@ -100,6 +100,9 @@ void records_workload_clear(struct records_workloads *w, int which);
  * tenant- prefix), as describe() in status.c. */
 const char *records_ns_id(const struct records_ns *ns);
 
+/* 1 when a pod name is Odoo's (odoo-<hash>), not the odoo-db-init Job's. */
+int records_pod_is_odoo(const char *name);
+
 /* The pod's phase as the API spells it, or NULL when it had none. */
 const char *records_pod_phase_name(const struct records_pod *p);
 

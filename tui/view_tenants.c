@@ -162,6 +162,10 @@ static int action(struct app *a, enum action act)
         if (selected(a, id, sizeof(id)))
             app_push(a, &view_delete, id);
         return APP_HANDLED | APP_REDRAW;
+    case ACTION_LOGS:
+        if (selected(a, id, sizeof(id)))
+            app_push(a, &view_logs, id);
+        return APP_HANDLED | APP_REDRAW;
     case ACTION_BACK:
         if (!ls->filter[0] && a->node[0] && a->depth > 1) {
             a->node[0] = '\0';

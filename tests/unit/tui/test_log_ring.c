@@ -1,0 +1,106 @@
+/*
+ * test_log_ring.c - the log pane's line ring (tui/log_ring.c): lines cut
+ * across chunks, the bound on lines and on line length, and sanitizing
+ * (no byte that could drive the terminal survives; UTF-8 text does).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "log_ring.h"
+
+static void test_lines_across_chunks(void **state)
+{
+    struct log_ring r;
+    (void)state;
+    assert_int_equal(log_ring_init(&r, 10), 0);
+    assert_int_equal(log_ring_feed(&r, "one\ntw", 6), 1);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(log_ring_feed(&r, "o\nthree", 7), 1);
+    assert_string_equal(log_ring_line(&r, 0), "one");
+    assert_string_equal(log_ring_line(&r, 1), "two");
+    assert_null(log_ring_line(&r, 2));
+    assert_int_equal(log_ring_flush(&r), 1);
+    assert_string_equal(log_ring_line(&r, 2), "three");
+    assert_int_equal(log_ring_flush(&r), 0);
+    assert_int_equal(log_ring_feed(&r, "\r\n\n", 3), 2);
+    assert_string_equal(log_ring_line(&r, 3), "");
+    assert_string_equal(log_ring_line(&r, 4), "");
+    log_ring_free(&r);
+}
+
+static void test_bounded(void **state)
+{
+    struct log_ring r;
+    char buf[32];
+    (void)state;
+    assert_int_equal(log_ring_init(&r, 3), 0);
+    for (int i = 0; i < 10; i++) {
+        int n = snprintf(buf, sizeof(buf), "line %d\n", i);
+        assert_int_equal(log_ring_feed(&r, buf, (size_t)n), 1);
+    }
+    assert_int_equal(r.n, 3);
+    assert_int_equal((int)r.total, 10);
+    assert_string_equal(log_ring_line(&r, 0), "line 7");
+    assert_string_equal(log_ring_line(&r, 2), "line 9");
+    assert_int_equal(log_ring_push(&r, "marker\nignored"), 0);
+    assert_string_equal(log_ring_line(&r, 2), "marker");
+    log_ring_clear(&r);
+    assert_int_equal(r.n, 0);
+    assert_null(log_ring_line(&r, 0));
+    log_ring_free(&r);
+}
+
+static void test_long_line_cut(void **state)
+{
+    static char big[3 * LOG_LINE_MAX];
+    struct log_ring r;
+    (void)state;
+    memset(big, 'x', sizeof(big));
+    big[sizeof(big) - 1] = '\n';
+    assert_int_equal(log_ring_init(&r, 2), 0);
+    assert_int_equal(log_ring_feed(&r, big, sizeof(big)), 1);
+    assert_int_equal(strlen(log_ring_line(&r, 0)), LOG_LINE_MAX);
+    assert_int_equal(log_ring_feed(&r, "next\n", 5), 1);
+    assert_string_equal(log_ring_line(&r, 1), "next");
+    log_ring_free(&r);
+}
+
+static void test_sanitize(void **state)
+{
+    char out[64];
+    (void)state;
+    /* escape sequences, bell, backspace, DEL lose their control bytes */
+    assert_int_equal(log_sanitize("\x1b[2Jhi\x07\x08\x7f", 9, out, sizeof(out)), 9);
+    assert_string_equal(out, "?[2Jhi???");
+    /* C1 controls (CSI as U+009B), bare 0x9b, invalid and overlong UTF-8 */
+    log_sanitize("a\xc2\x9b" "b\x9b" "c\xc0\xaf" "d\xed\xa0\x80", 12, out, sizeof(out));
+    assert_string_equal(out, "a??b?c??d???");
+    /* UTF-8 text stays, a tab is a space, a trailing CR goes */
+    log_sanitize("caf\xc3\xa9\t\xe2\x96\x88 \xf0\x9f\x98\x80\r", 15, out, sizeof(out));
+    assert_string_equal(out, "caf\xc3\xa9 \xe2\x96\x88 \xf0\x9f\x98\x80");
+    /* a truncated sequence at the end */
+    log_sanitize("ok\xe2\x96", 4, out, sizeof(out));
+    assert_string_equal(out, "ok??");
+    /* a small buffer never splits a character and stays terminated */
+    assert_int_equal(log_sanitize("ab\xc3\xa9", 4, out, 4), 2);
+    assert_string_equal(out, "ab");
+    assert_int_equal(log_sanitize("abc", 3, out, 1), 0);
+    assert_string_equal(out, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lines_across_chunks),
+        cmocka_unit_test(test_bounded),
+        cmocka_unit_test(test_long_line_cut),
+        cmocka_unit_test(test_sanitize),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,54 @@
+/*
+ * log_ring.h - the last N lines of a followed log, safe to show.
+ *
+ * A pod's log arrives as arbitrary bytes in arbitrary chunks.  The ring
+ * cuts them into lines (a line split across chunks is held until its
+ * newline), makes each line harmless for the terminal (log_sanitize), and
+ * keeps at most cap lines: the oldest go first, so a chatty pod costs a
+ * bounded amount of memory.  `total` counts every line ever added, so a
+ * reader can keep its place while old lines drop off the front.
+ *
+ * Pure: no I/O, no terminal; tests/unit/tui/test_log_ring.c.
+ */
+#ifndef TUI_LOG_RING_H
+#define TUI_LOG_RING_H
+
+#include <stddef.h>
+
+#define LOG_LINE_MAX 2048      /* longer lines are cut (the rest until '\n' dropped) */
+
+struct log_ring {
+    char **line;               /* cap slots; line[(start + i) % cap], owned */
+    size_t cap, start, n;
+    unsigned long long total;  /* lines ever added */
+    char part[LOG_LINE_MAX];   /* the unfinished last line */
+    size_t plen;
+};
+
+/* An empty ring of cap (>= 1) lines.  0, or -1 when out of memory.  Free
+ * with log_ring_free(). */
+int log_ring_init(struct log_ring *r, size_t cap);
+void log_ring_free(struct log_ring *r);
+/* Drop every line and the unfinished one (cap stays). */
+void log_ring_clear(struct log_ring *r);
+
+/* Add len bytes of log text: each finished line is sanitized and kept.
+ * Returns the number of lines added, or -1 when out of memory. */
+int log_ring_feed(struct log_ring *r, const char *data, size_t len);
+/* The stream ended: an unfinished line becomes a line.  1 when one did. */
+int log_ring_flush(struct log_ring *r);
+/* Add one whole line (sanitized; a '\n' in it ends it), after flushing
+ * an unfinished one.  0 or -1. */
+int log_ring_push(struct log_ring *r, const char *text);
+
+/* Line i, 0 the oldest kept (borrowed until the ring changes), or NULL. */
+const char *log_ring_line(const struct log_ring *r, size_t i);
+
+/* Copy len bytes of in to out (room for outlen bytes, NUL included) so
+ * that no byte can drive a terminal: control characters (C0, DEL, and the
+ * C1 range U+0080-U+009F that some terminals obey) and bytes that are not
+ * valid UTF-8 become '?', a tab a space, a trailing '\r' goes.  Valid
+ * UTF-8 text is kept as is and never split.  Returns the length of out. */
+size_t log_sanitize(const char *in, size_t len, char *out, size_t outlen);
+
+#endif
