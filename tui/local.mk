@@ -107,4 +107,7 @@ TUI_INTEGRATION = \
 	tests/integration/tui/test_console_script.sh \
 	tests/integration/tui/test_console_tmux.sh
 INTEGRATION_TESTS += $(TUI_INTEGRATION)
+# Logs, the detail's fetched parts, the scripted-mode tools; a live tmux run.
+INTEGRATION_TESTS += tests/integration/tui/test_console_logs.sh
+dist_check_SCRIPTS += tests/integration/tui/test_console_logs.sh
 dist_check_SCRIPTS += $(TUI_INTEGRATION) tests/integration/tui/lib-tui.sh
