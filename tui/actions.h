@@ -24,10 +24,11 @@ enum view_bit {
     VIEW_DELETE = 1 << 5,
     VIEW_HELP = 1 << 6,
     VIEW_LOGS = 1 << 7,
+    VIEW_DEPLOY = 1 << 8,
 };
 
-#define VIEW_BROWSE (VIEW_OVERVIEW | VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS)
-#define VIEW_LISTS (VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS)
+#define VIEW_BROWSE (VIEW_OVERVIEW | VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS | VIEW_DEPLOY)
+#define VIEW_LISTS (VIEW_NODES | VIEW_TENANTS | VIEW_TENANT | VIEW_HELP | VIEW_LOGS | VIEW_DEPLOY)
 #define VIEW_ALL (VIEW_BROWSE | VIEW_CREATE | VIEW_DELETE)
 
 enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2, ACTION_ARG_THEME = 4 };
@@ -66,7 +67,13 @@ enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2, ACTION_ARG_THEME = 4 };
     X(NEXT_POD, NULL, "p", "", VIEW_LOGS, 0, "follow the tenant's next pod") \
     X(THEME, "theme", "", "NAME", VIEW_ALL, ACTION_ARG_THEME, "switch the colour theme (Tab completes)") \
     X(THEME_NEXT, NULL, "T", "", VIEW_BROWSE, 0, "cycle through the colour themes") \
-    X(SAVE_DISPLAY, "save-display", "", "FILE", VIEW_ALL, 0, "write the screen as text to FILE")
+    X(SAVE_DISPLAY, "save-display", "", "FILE", VIEW_ALL, 0, "write the screen as text to FILE") \
+    X(DEPLOY, "deploy", "", "USER@HOST", VIEW_ALL, 0, \
+      "the Deploy screen: install the platform on a host over SSH") \
+    X(DEPLOY_START, NULL, "<Enter>", "", VIEW_DEPLOY, 0, "deploy to the selected host (a rerun resumes)") \
+    X(DEPLOY_PLAN, NULL, "p", "", VIEW_DEPLOY, 0, "toggle the plan: the next run only checks") \
+    X(DEPLOY_ACCEPT, NULL, "a", "", VIEW_DEPLOY, ACTION_WRITES, \
+      "accept the unknown host key shown, record it and deploy")
 
 enum action {
     ACTION_NONE = 0,

@@ -76,7 +76,8 @@ void app_message(struct app *a, int error, const char *fmt, ...)
 
 int app_busy(const struct app *a)
 {
-    return a->create.state == FORM_RUNNING || a->del.state == FORM_RUNNING;
+    return a->create.state == FORM_RUNNING || a->del.state == FORM_RUNNING ||
+           view_deploy_busy(a);
 }
 
 struct list_state *app_list(struct app *a)
@@ -213,6 +214,12 @@ static int global_action(struct app *a, enum action act, const char *arg)
     case ACTION_THEME_NEXT:
     case ACTION_SAVE_DISPLAY:
         return app_extra_action(a, act, arg);
+    case ACTION_DEPLOY:
+        if (app_view(a) == &view_deploy)
+            view_deploy.enter(a, arg);
+        else
+            app_push(a, &view_deploy, arg);
+        return APP_HANDLED | APP_REDRAW;
     default:
         return move_selection(a, act);
     }
@@ -389,7 +396,8 @@ void app_key(struct app *a, int key)
 static void draw_quit_dialog(struct app *a)
 {
     const char *lines[] = {
-        a->create.state == FORM_RUNNING ? "A tenant is being created." : "A tenant is being deleted.",
+        view_deploy_busy(a) ? "A deployment is running; quitting stops it."
+        : a->create.state == FORM_RUNNING ? "A tenant is being created." : "A tenant is being deleted.",
         "Quit anyway? The cluster keeps going; a rerun resumes.",
         "",
         "y: quit     any other key: stay",
@@ -431,18 +439,24 @@ void app_draw(struct app *a)
 /* Returns 1 when fd (>= 0) became readable. */
 static int pump(struct app *a, int ms, int fd)
 {
-    struct curl_waitfd wfd = {.fd = fd, .events = CURL_WAIT_POLLIN};
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    int ready = 0;
+    short dev;
+    int dfd = view_deploy_fd(a, &dev);   /* a running deployment's socket, or -1 */
+    /* [0] the terminal, [1] the deployment; wait on those that are >= 0 */
+    struct curl_waitfd wfd[2] = {{.fd = fd, .events = CURL_WAIT_POLLIN},
+                                 {.fd = dfd, .events = (dev & POLLIN ? CURL_WAIT_POLLIN : 0) |
+                                                       (dev & POLLOUT ? CURL_WAIT_POLLOUT : 0)}};
+    struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = dfd, .events = dev}};
+    int ready = 0, at = fd >= 0 ? 0 : 1, n = (fd >= 0) + (dfd >= 0);
 
     if (a->client) {
-        kube_client_wait(a->client, ms, fd >= 0 ? &wfd : NULL, fd >= 0 ? 1 : 0);
-        ready = fd >= 0 && (wfd.revents & CURL_WAIT_POLLIN);
-    } else if (fd >= 0) {
-        ready = poll(&pfd, 1, ms) > 0;
+        kube_client_wait(a->client, ms, n ? &wfd[at] : NULL, (unsigned)n);
+        ready = fd >= 0 && (wfd[0].revents & CURL_WAIT_POLLIN);
+    } else if (n) {
+        ready = poll(&pfd[at], (nfds_t)n, ms) > 0 && fd >= 0 && pfd[0].revents;
     } else if (ms > 0) {
         nanosleep(&(struct timespec){ms / 1000, ms % 1000 * 1000000L}, NULL);
     }
+    view_deploy_pump(a);   /* when its socket is ready, and at least every LOOP_MS */
     if (model_tick(&a->model)) {
         view_delete_follow(a);
         a->dirty = 1;

@@ -29,7 +29,7 @@ enum {
 };
 
 enum view_index {
-    VI_OVERVIEW, VI_NODES, VI_TENANTS, VI_TENANT, VI_CREATE, VI_DELETE, VI_HELP, VI_LOGS, VI_COUNT
+    VI_OVERVIEW, VI_NODES, VI_TENANTS, VI_TENANT, VI_CREATE, VI_DELETE, VI_HELP, VI_LOGS, VI_DEPLOY, VI_COUNT
 };
 
 struct app;
@@ -111,6 +111,7 @@ struct app {
     unsigned help_for;              /* VIEW_* bit the help describes */
     struct create_form create;
     struct delete_form del;
+    struct deploy_screen *deploy;   /* the Deploy screen and its run (view_deploy.c), or NULL */
 
     int input;                      /* 0, ':' or '/' */
     char line[128];
@@ -161,6 +162,15 @@ int app_run(struct app *a, const char *script);
 
 /* Follow a running delete through the model (view_delete.c). */
 void view_delete_follow(struct app *a);
+
+/* The Deploy screen's run (view_deploy.c): its socket for the loop to
+ * wait on (-1 when none; *events for poll), one engine step each time
+ * the loop wakes, whether a run is in flight, and freeing it at exit. */
+int view_deploy_fd(const struct app *a, short *events);
+void view_deploy_pump(struct app *a);
+int view_deploy_busy(const struct app *a);
+void view_deploy_free(struct app *a);
+extern const struct view_ops view_deploy;
 
 /* Once per loop turn: keep the log stream and the detail's fetches going
  * while their view is on the stack, stop them when it is not.  _close

@@ -139,6 +139,7 @@ static void stop_work(struct app *a)
         kube_call_cancel(a->client, a->del.call);
     a->create.apply = NULL;
     a->del.call = NULL;
+    view_deploy_free(a);
     view_logs_close(a);
     view_tenant_close(a);
 }

@@ -14,7 +14,9 @@ odoo_saas_SOURCES = \
 	tui/cmd_tenant_check.c \
 	tui/cmd_rebalance.c \
 	tui/cmd_deploy.c \
-	tui/deploy_cfg.c tui/deploy_cfg.h
+	tui/deploy_cfg.c tui/deploy_cfg.h \
+	tui/deploy_log.c tui/deploy_log.h \
+	tui/view_deploy.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)
 
@@ -105,9 +107,17 @@ tests_unit_tui_test_script_file_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)
 # Integration tests: the scripted off-screen mode and a real terminal (tmux).
 TUI_INTEGRATION = \
 	tests/integration/tui/test_console_script.sh \
-	tests/integration/tui/test_console_tmux.sh
+	tests/integration/tui/test_console_tmux.sh \
+	tests/integration/tui/test_console_deploy.sh
 INTEGRATION_TESTS += $(TUI_INTEGRATION)
 # Logs, the detail's fetched parts, the scripted-mode tools; a live tmux run.
 INTEGRATION_TESTS += tests/integration/tui/test_console_logs.sh
 dist_check_SCRIPTS += tests/integration/tui/test_console_logs.sh
 dist_check_SCRIPTS += $(TUI_INTEGRATION) tests/integration/tui/lib-tui.sh
+
+# The Deploy screen's output pane (pure: lines, bounds, sanitizing).
+UNIT_TESTS += tests/unit/tui/test_deploy_log
+check_PROGRAMS += tests/unit/tui/test_deploy_log
+tests_unit_tui_test_deploy_log_SOURCES = tests/unit/tui/test_deploy_log.c tui/deploy_log.c tui/deploy_log.h
+tests_unit_tui_test_deploy_log_CFLAGS = $(TUI_UNIT_CFLAGS)
+tests_unit_tui_test_deploy_log_LDADD = $(TUI_UNIT_LDADD) $(CORE_LIBS)

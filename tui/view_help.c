@@ -51,7 +51,7 @@ static int count(struct app *a)
 static const char *view_title(unsigned bit)
 {
     static const struct view_ops *const views[] = {&view_overview, &view_nodes, &view_tenants,
-                                                   &view_tenant, &view_create, &view_delete};
+                                                   &view_tenant, &view_create, &view_delete, &view_deploy};
     for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
         if (views[i]->bit == bit)
             return views[i]->title;
