@@ -302,6 +302,26 @@ out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USE
 check_eq "node add --worker succeeds" 0 "$rc"
 check_contains "... joining as a worker" "--worker" "$(doubles_log | grep 'microk8s join')"
 
+# --- the MicroK8s channel from the config (deploy.microk8s_channel) -----------------
+printf 'deploy:\n  microk8s_channel: 1.31/candidate\n' >"$T/chan.yaml"
+chan_cli() {
+    HOME=$T/client "$OS_BUILDDIR/odoo-saas" --config "$T/chan.yaml" "$@" \
+        --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV"
+}
+rm -f "$T/state/installed"; : >"$T/state/log"
+chan_cli deploy --host "$SSH_USER@127.0.0.1:$SSH_PORT" --only microk8s-install >/dev/null 2>&1
+check_contains "deploy installs the channel of deploy.microk8s_channel" "--channel=1.31/candidate" "$(doubles_log)"
+rm -f "$T/state/installed"; : >"$T/state/log"
+chan_cli deploy --host "$SSH_USER@127.0.0.1:$SSH_PORT" --only microk8s-install --channel 1.30/beta >/dev/null 2>&1
+check_contains "--channel overrides the config" "--channel=1.30/beta" "$(doubles_log)"
+rm -f "$T/state/installed"; : >"$T/state/log"
+chan_cli node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" --primary "$SSH_USER@127.0.0.1:$SSH_PORT" >/dev/null 2>&1
+check_contains "node add installs the config's channel too" "--channel=1.31/candidate" "$(doubles_log)"
+printf 'deploy:\n  microk8s_channel: "1.31; reboot"\n' >"$T/chan.yaml"
+out=$(chan_cli deploy --host "$SSH_USER@127.0.0.1:$SSH_PORT" --plan 2>&1); rc=$?
+check_eq "a bad channel in the config is refused" 1 "$rc"
+check_contains "... naming the key" "deploy.microk8s_channel must be a snap channel" "$out"
+
 # --- the manifests ------------------------------------------------------------------
 if schema_require; then
     "$OS_BUILDDIR/tests/integration/deploy/yaml2json" "$OS_SRCDIR"/kubernetes/platform/*.yaml >"$T/platform.json"
