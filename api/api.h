@@ -28,6 +28,7 @@
 
 struct api_model;
 struct api_metrics;
+struct api_auth_memo;
 
 /* The daemon's own settings: the "api:" section of the config file (see
  * api_config.c for the keys and defaults). */
@@ -93,6 +94,7 @@ struct api_request {
     const char *body;           /* NUL-terminated; "" when none */
     size_t body_len;
     char param[128];            /* the {name} or {id} of the route, "" when none */
+    struct api_auth_memo *auth_memo;  /* the connection's remembered token, or NULL */
     /* filled by the auth check */
     struct auth_account account;
     /* the answer */
@@ -123,6 +125,13 @@ const char *api_field_str(struct api_request *r, struct json_object *body, const
                           size_t max);
 /* 0 when body has no key outside allowed (NULL-terminated); else 400. */
 int api_fields_only(struct api_request *r, struct json_object *body, const char *const *allowed);
+
+/* The email and password of a register or login body: the only fields,
+ * both strings (borrowed from *body, which the caller puts even on
+ * failure).  0, or answered (415, 400) and -1.  The slow part of those
+ * handlers (argon2id) comes after this. */
+int api_credentials(struct api_request *r, struct json_object **body, const char **email,
+                    const char **password);
 
 /* Parse text as a JSON object (bounded depth).  NULL with why filled. */
 struct json_object *api_json_parse_object(const char *text, size_t len, char *why, size_t why_len);

@@ -32,9 +32,8 @@ static struct json_object *account_json(const struct auth_account *a)
     return o;
 }
 
-/* email and password from the body; 0 or answered. */
-static int credentials(struct api_request *r, struct json_object **body, const char **email,
-                       const char **password)
+int api_credentials(struct api_request *r, struct json_object **body, const char **email,
+                    const char **password)
 {
     if (api_need_json(r, body) < 0 || api_fields_only(r, *body, credential_fields) < 0)
         return -1;
@@ -108,7 +107,7 @@ void api_h_register(struct api_request *r)
     char norm[AUTH_EMAIL_MAX + 1];
 
     if (api_rate(r, r->api->limits.register_ip, "register", r->ip) < 0 ||
-        credentials(r, &body, &email, &password) < 0)
+        api_credentials(r, &body, &email, &password) < 0)
         goto out;
     if (auth_email_normalize(email, norm, sizeof(norm), &err) == 0 &&
         api_rate(r, r->api->limits.login_account, "register-account", norm) < 0)
@@ -135,7 +134,7 @@ void api_h_login(struct api_request *r)
     char norm[AUTH_EMAIL_MAX + 1], *token = NULL;
 
     if (api_rate(r, r->api->limits.login_ip, "login-ip", r->ip) < 0 ||
-        credentials(r, &body, &email, &password) < 0)
+        api_credentials(r, &body, &email, &password) < 0)
         goto out;
     if (auth_email_normalize(email, norm, sizeof(norm), &err) == 0 &&
         api_rate(r, r->api->limits.login_account, "login-account", norm) < 0)

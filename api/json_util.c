@@ -2,7 +2,9 @@
  * json_util.c - JSON in and out for handlers: parsing bodies with bounds,
  * typed field access that answers 400 on its own, the error envelope
  * {"error":{"code","message"}}, and the small checks every write shares
- * (Content-Type, a bearer token, admin rights, rate limits).
+ * (Content-Type, a bearer token, admin rights, rate limits).  A bearer
+ * token a connection presented before is taken from its memo
+ * (auth_memo.h: exp still checked, the account re-read every second).
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "auth_memo.h"
 
 #define JSON_DEPTH 8
 
@@ -166,21 +169,28 @@ int api_need_account(struct api_request *r)
     struct auth_jwt_claims claims;
     struct os_error err;
     const char *a = r->authorization;
+    int64_t now = (int64_t)time(NULL);
+    double mono = api_now_mono();
 
     if (!a || strncasecmp(a, "Bearer ", 7)) {
         api_error(r, 401, "unauthorized", "a bearer token is required");
         return -1;
     }
-    if (auth_jwt_verify(&r->api->key, a + 7, (int64_t)time(NULL), &claims, &err) < 0) {
+    if (r->auth_memo && api_auth_memo_get(r->auth_memo, a + 7, now, mono, &r->account))
+        return 0;
+    if (auth_jwt_verify(&r->api->key, a + 7, now, &claims, &err) < 0) {
         api_error(r, 401, "unauthorized", "%s", err.message);
         return -1;
     }
-    if (r->api->supabase)
-        return supabase_account(r, &claims);
-    if (auth_accounts_get(r->api->accounts, claims.sub, &r->account, &err) < 0) {
+    if (r->api->supabase) {
+        if (supabase_account(r, &claims) < 0)
+            return -1;
+    } else if (auth_accounts_get(r->api->accounts, claims.sub, &r->account, &err) < 0) {
         api_error(r, 401, "unauthorized", "the account of this token no longer exists");
         return -1;
     }
+    if (r->auth_memo)
+        api_auth_memo_put(r->auth_memo, a + 7, claims.exp, mono, &r->account);
     return 0;
 }
 

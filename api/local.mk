@@ -4,7 +4,10 @@ API_SOURCES = \
 	api/api.h \
 	api/api_config.c \
 	api/json_util.c \
+	api/auth_memo.c api/auth_memo.h \
 	api/routes.c api/routes.h \
+	api/dispatch.c api/dispatch.h \
+	api/access_log.c api/access_log.h \
 	api/metrics.c api/metrics.h \
 	api/model.c api/model.h \
 	api/openapi.c \
@@ -23,7 +26,8 @@ odoo_saasd_LDADD = $(API_LIBS)
 
 # Unit tests (cmocka) of the pure parts.
 API_UNIT_TESTS = tests/unit/api/test_routes tests/unit/api/test_json_util \
-	tests/unit/api/test_metrics tests/unit/api/test_api_config
+	tests/unit/api/test_metrics tests/unit/api/test_api_config \
+	tests/unit/api/test_dispatch tests/unit/api/test_auth_memo tests/unit/api/test_access_log
 UNIT_TESTS += $(API_UNIT_TESTS)
 check_PROGRAMS += $(API_UNIT_TESTS)
 API_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MHD_CFLAGS)
@@ -40,6 +44,15 @@ tests_unit_api_test_metrics_LDADD = $(API_UNIT_LDADD)
 tests_unit_api_test_api_config_SOURCES = tests/unit/api/test_api_config.c
 tests_unit_api_test_api_config_CFLAGS = $(API_UNIT_CFLAGS)
 tests_unit_api_test_api_config_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_dispatch_SOURCES = tests/unit/api/test_dispatch.c
+tests_unit_api_test_dispatch_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_dispatch_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_auth_memo_SOURCES = tests/unit/api/test_auth_memo.c
+tests_unit_api_test_auth_memo_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_auth_memo_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_access_log_SOURCES = tests/unit/api/test_access_log.c
+tests_unit_api_test_access_log_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_access_log_LDADD = $(API_UNIT_LDADD)
 
 # Integration tests: odoo-saasd against odoo-saas-sim, driven with curl.
 EXTRA_DIST += tests/integration/api/lib-api.sh tests/integration/api/mock-gotrue.py
@@ -63,3 +76,14 @@ EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd
 	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
 	kubernetes/odoo-saasd/40-ingressroute.yaml
 EXTRA_DIST += docs/api.md docs/odoo-saasd.service
+
+# The libFuzzer target of request parsing and routing (configure --enable-fuzz,
+# CC=clang); its seed corpus and dictionary sit beside it.
+if OS_FUZZ
+noinst_PROGRAMS = tests/fuzz/fuzz_request
+tests_fuzz_fuzz_request_SOURCES = tests/fuzz/fuzz_request.c
+tests_fuzz_fuzz_request_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
+tests_fuzz_fuzz_request_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_request_LDADD = $(API_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/request.dict tests/fuzz/corpus

@@ -647,6 +647,12 @@ void api_model_run(struct api_model *m, const struct api_job_request *req,
     uint64_t one = 1;
     int rc = 0;
 
+    if (!m->c) {              /* api_model_fixed(): nothing to do, success */
+        free(j);
+        *res = (struct api_job_result){req->kind == API_JOB_CREATE || req->kind == API_JOB_DELETE ? 202 : 200,
+                                       "", "done"};
+        return;
+    }
     if (!j) {
         *res = (struct api_job_result){503, "unavailable", "out of memory"};
         return;
@@ -734,6 +740,33 @@ int api_model_start(struct kube_client *client, const struct os_config *cfg,
         api_model_stop(m);
         return err->code;
     }
+    *out = m;
+    return 0;
+}
+
+int api_model_fixed(const struct api_tenant *tenants, size_t n, struct api_model **out,
+                    struct os_error *err)
+{
+    struct api_model *m = calloc(1, sizeof(*m));
+    struct api_snapshot *s = calloc(1, sizeof(*s));
+
+    *out = NULL;
+    if (!m || !s || !(s->tenants = calloc(n + 1, sizeof(*s->tenants)))) {
+        free(m);
+        free(s);
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    }
+    memcpy(s->tenants, tenants, n * sizeof(*tenants));
+    s->n = n;
+    qsort(s->tenants, n, sizeof(*s->tenants), by_id);
+    for (size_t i = 0; i < n; i++)
+        s->by_phase[s->tenants[i].st.phase]++;
+    s->synced = 1;
+    s->refs = 1;
+    m->snap = s;
+    m->wake_fd = -1;
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->cond, NULL);
     *out = m;
     return 0;
 }

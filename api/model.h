@@ -58,6 +58,12 @@ struct api_job_result {
  * (borrowed, must outlive the model). */
 int api_model_start(struct kube_client *client, const struct os_config *cfg,
                      struct api_model **out, struct os_error *err);
+/* A model with no cluster and no thread, for the fuzz target and tests of
+ * the HTTP side: one synced snapshot of the n tenants given (copied), and
+ * every job answered at once as a success that does nothing.  Free with
+ * api_model_stop(). */
+int api_model_fixed(const struct api_tenant *tenants, size_t n, struct api_model **out,
+                    struct os_error *err);
 /* Stop the thread, cancel what is in flight, free everything. */
 void api_model_stop(struct api_model *m);
 

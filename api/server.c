@@ -8,8 +8,11 @@
  * is read and dropped, then answered 413), the start time, and the route.
  * A count of requests in progress lets a graceful stop wait for them.
  * When the request completes, one log line goes to stderr (time, client,
- * method, path, status, milliseconds: never a header, body or token) and
- * the metrics are counted.
+ * method, path, status, milliseconds: never a header, body or token) in
+ * batches (access_log.h) and the metrics are counted.  Each connection
+ * keeps a small context of its own for as long as it is open: the memo of
+ * the last bearer token it presented (auth_memo.h).  Everything between
+ * the parsed request and the answer's text is in dispatch.c.
  */
 #include "config.h"
 
@@ -25,6 +28,9 @@
 
 #include <microhttpd.h>
 
+#include "access_log.h"
+#include "auth_memo.h"
+#include "dispatch.h"
 #include "metrics.h"
 #include "routes.h"
 #include "server.h"
@@ -34,6 +40,12 @@ struct api_server {
     struct MHD_Daemon *d;
     int port;
     atomic_int in_flight;    /* requests begun and not yet completed */
+    struct api_access_log *log;
+};
+
+/* What outlives one request on a keep-alive connection. */
+struct conn {
+    struct api_auth_memo memo;
 };
 
 struct ctx {
@@ -43,6 +55,7 @@ struct ctx {
     int too_big;
     size_t route;            /* index, or the route count: none */
     int status;
+    char ip[64];             /* the peer */
     char method[8];
     char path[128];          /* printable, for the log */
 };
@@ -62,30 +75,6 @@ static void client_ip(struct MHD_Connection *c, char *buf, size_t len)
 static const char *header(struct MHD_Connection *c, const char *name)
 {
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-}
-
-/* Behind a trusted proxy: the last X-Forwarded-For entry (the address the
- * proxy saw) when it is an IP address; else the peer stays. */
-static void forwarded_ip(struct MHD_Connection *c, char *buf, size_t len)
-{
-    const char *xff = header(c, "X-Forwarded-For"), *last;
-    unsigned char scratch[sizeof(struct in6_addr)];
-    char ip[64];
-    size_t n;
-
-    if (!xff)
-        return;
-    last = strrchr(xff, ',');
-    last = last ? last + 1 : xff;
-    while (*last == ' ')
-        last++;
-    n = strcspn(last, " ");
-    if (n == 0 || n >= sizeof(ip))
-        return;
-    memcpy(ip, last, n);
-    ip[n] = '\0';
-    if (inet_pton(AF_INET, ip, scratch) == 1 || inet_pton(AF_INET6, ip, scratch) == 1)
-        snprintf(buf, len, "%s", ip);
 }
 
 /* The Origin when the config allows it, else NULL. */
@@ -170,41 +159,40 @@ static enum MHD_Result preflight(struct api *api, struct MHD_Connection *c, stru
     return ret;
 }
 
+/* The connection's context (notify_connection), or NULL. */
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result dispatch(struct api *api, struct MHD_Connection *c, struct ctx *x,
                                 const char *url, const char *method)
 {
+    struct conn *cn = conn_of(c);
     struct api_request r = {.api = api, .method = method, .path = url, .body = x->body ? x->body : "",
-                            .body_len = x->len};
-    const struct api_route *route;
-    size_t nroutes;
+                            .body_len = x->len, .auth_memo = cn ? &cn->memo : NULL};
+    const struct api_route *route = api_dispatch_route(&r);
+    const char *text, *ctype;
+    size_t nroutes, len;
     const struct api_route *all = api_routes(&nroutes);
-    int other = 0;
     char ip[64];
     enum MHD_Result ret;
 
-    route = api_route_match(method, url, r.param, sizeof(r.param), &other);
     x->route = route ? (size_t)(route - all) : nroutes;
-    if (!route)
-        return other ? send_error(api, c, x, 405, "method_not_allowed", "this method is not allowed here")
-                     : send_error(api, c, x, 404, "not_found", "no such endpoint");
-    client_ip(c, ip, sizeof(ip));
-    if (api->cfg->trust_forwarded_for)
-        forwarded_ip(c, ip, sizeof(ip));
-    r.ip = ip;
-    r.content_type = header(c, "Content-Type");
-    r.authorization = header(c, "Authorization");
-    route->fn(&r);
-    if (r.raw) {
-        ret = send_text(api, c, x, r.status, r.content_type_out ? r.content_type_out : "application/json",
-                        r.raw, strlen(r.raw), &r);
-    } else {
-        if (!r.reply)
-            api_error(&r, 500, "internal", "no answer");
-        const char *s = json_object_to_json_string_ext(r.reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        ret = send_text(api, c, x, r.status, "application/json", s, strlen(s), &r);
+    if (route) {
+        memcpy(ip, x->ip, sizeof(ip));
+        if (api->cfg->trust_forwarded_for)
+            api_forwarded_ip(header(c, "X-Forwarded-For"), ip, sizeof(ip));
+        r.ip = ip;
+        r.content_type = header(c, "Content-Type");
+        r.authorization = header(c, "Authorization");
+        api_dispatch_run(&r, route);
     }
-    json_object_put(r.reply);
-    free(r.raw);
+    text = api_dispatch_body(&r, &len, &ctype);
+    ret = send_text(api, c, x, r.status, ctype, text, len, route ? &r : NULL);
+    api_dispatch_clear(&r);
     return ret;
 }
 
@@ -231,6 +219,7 @@ static enum MHD_Result begin(struct api *api, struct MHD_Connection *c, const ch
     api_routes(&nroutes);
     x->start = api_now_mono();
     x->route = nroutes;
+    client_ip(c, x->ip, sizeof(x->ip));
     log_safe(method, x->method, sizeof(x->method));
     log_safe(url, x->path, sizeof(x->path));
     *con_cls = x;
@@ -284,8 +273,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         return send_error(api, c, x, 413, "body_too_large", "the body is larger than 16 KiB");
     if (!strcmp(method, "OPTIONS"))
         return preflight(api, c, x);
-    if (x->len && memchr(x->body, '\0', x->len))
-        return send_error(api, c, x, 400, "invalid_json", "the body holds a NUL byte");
     return dispatch(api, c, x, url, method);
 }
 
@@ -293,26 +280,39 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct api_server *srv = cls;
-    struct api *api = srv->api;
     struct ctx *x = *con_cls;
-    char ip[64], ts[32];
-    double secs;
-    time_t now = time(NULL);
-    struct tm tm;
+    double now, secs;
+    int idle;
 
+    (void)c;
     if (!x)
         return;
-    secs = api_now_mono() - x->start;
-    client_ip(c, ip, sizeof(ip));
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(stderr, "%s %s \"%s %s\" %d %.1fms%s\n", ts, ip, x->method, x->path, x->status,
-            secs * 1000, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-    api_metrics_observe(api->metrics, x->route, x->status, secs);
+    now = api_now_mono();
+    secs = now - x->start;
+    idle = atomic_fetch_sub(&srv->in_flight, 1) == 1;
+    api_access_log_request(srv->log, x->ip, x->method, x->path, x->status, secs * 1000,
+                           toe != MHD_REQUEST_TERMINATED_COMPLETED_OK, now, idle);
+    api_metrics_observe(srv->api->metrics, x->route, x->status, secs);
     free(x->body);
     free(x);
     *con_cls = NULL;
-    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* A connection opens or closes: its memo lives as long as it does. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct conn *cn = *socket_context;
+
+    (void)cls;
+    (void)c;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(struct conn));   /* NULL: no memo, still served */
+    } else if (cn) {
+        api_auth_memo_clear(&cn->memo);
+        free(cn);
+        *socket_context = NULL;
+    }
 }
 
 int api_server_start(struct api *api, const char *addr, int port, struct api_server **out,
@@ -342,6 +342,10 @@ int api_server_start(struct api *api, const char *addr, int port, struct api_ser
     }
     s->api = api;
     atomic_init(&s->in_flight, 0);
+    if (!(s->log = api_access_log_new(STDERR_FILENO))) {
+        free(s);
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    }
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_access, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
@@ -350,8 +354,10 @@ int api_server_start(struct api *api, const char *addr, int port, struct api_ser
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_END);
     if (!s->d) {
+        api_access_log_free(s->log);
         free(s);
         return os_error_set(err, OS_ERR_IO, "cannot listen on %s:%d", addr, port);
     }
@@ -382,5 +388,6 @@ void api_server_stop(struct api_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    api_access_log_free(s->log);      /* after the last request's line */
     free(s);
 }

@@ -3,7 +3,8 @@
 # alg none (signed or not), another algorithm, a wrong signature, a
 # tampered payload, an expired exp, a wrong issuer or audience, and a
 # valid token for an account that does not exist.  A token it made itself,
-# and one forged with the real secret, are accepted (the control).
+# and one forged with the real secret, are accepted (the control).  On one
+# keep-alive connection the remembered token changes none of that.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/api/lib-api.sh"
@@ -50,6 +51,34 @@ refuse "a wrong audience" "$(forge_token "$HS" "$(claims odoo-saasd other tok@ex
 refuse "an account that does not exist" "$(forge_token "$HS" "$(claims odoo-saasd odoo-saas-api ghost@example.com "$NOW" "$EXP")" "$SECRET")"
 TOKEN= req GET /api/me "" -H "Authorization: Basic dG9rOnRva2Vu"
 check_error "Basic auth instead of Bearer: 401" 401
+
+# One keep-alive connection remembers the token it presented (auth_memo.h);
+# the memo must not weaken a check: another token on that connection is
+# verified on its own, and a remembered token is refused once its exp
+# passes.  python3 keeps one socket; "same" says it was never reopened.
+NOW=$(date +%s)
+SHORT_EXP=$((NOW + 3))
+SHORT=$(forge_token "$HS" "$(claims odoo-saasd odoo-saas-api tok@example.com "$NOW" "$SHORT_EXP")" "$SECRET")
+TAMPERED="$H.$(claims odoo-saasd odoo-saas-api root@example.com "$NOW" "$EXP" | b64url).$S"
+out=$(timeout 20 python3 - "$SAASD_URL" "$SHORT" "$TAMPERED" "$GOOD" "$SHORT_EXP" <<'PY2'
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+def me(tok):
+    c.request("GET", "/api/me", headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    r.read()
+    return str(r.status)
+codes = [me(sys.argv[2])]
+sock = c.sock
+codes += [me(sys.argv[3]), me(sys.argv[2]), me(sys.argv[4]), me(sys.argv[2])]
+time.sleep(max(0.0, int(sys.argv[5]) - time.time()) + 0.2)   # past exp
+codes += [me(sys.argv[2]), me(sys.argv[4])]
+print(" ".join(codes), "same" if c.sock is sock else "reopened")
+PY2
+)
+check_eq "one connection: short token, tampered, short, good, short; then after exp: short, good" \
+    "200 401 200 200 200 401 200 same" "$out"
 
 saasd_stop
 sim_finish
