@@ -270,42 +270,36 @@ static void tenant_ids(const struct app *a, const char **ids, size_t max, size_t
         ids[(*n)++] = a->model.tenants[i].st.id;
 }
 
-/* ':theme NA<Tab>': complete among the theme names; 0 when the line is
- * not a theme command. */
-static int complete_theme(struct app *a)
+/* ':theme NA<Tab>': complete among the theme names; the matches, or -1
+ * when the line is not a theme command. */
+static int complete_theme(struct app *a, char *shown, size_t len)
 {
     size_t n;
-    char **names, shown[256];
+    char **names;
     int matches;
 
     if (strncmp(a->line, "theme ", 6))
-        return 0;
+        return -1;
     names = app_theme_names(&n);
-    matches = keymap_complete(a->line, sizeof(a->line), (const char *const *)names, n, a->readonly,
-                              shown, sizeof(shown));
+    matches = keymap_complete(a->line, sizeof(a->line), (const char *const *)names, n, a->readonly, shown, len);
     app_theme_names_free(names, n);
-    if (matches > 1)
-        app_message(a, 0, "%s", shown);
-    else if (!matches)
-        app_message(a, 1, "no completion");
-    else
-        a->message[0] = '\0';
-    return 1;
+    return matches;
 }
 
 static void complete(struct app *a)
 {
     size_t n;
-    const char **ids = malloc((a->model.ntenants + 1) * sizeof(*ids));
+    const char **ids;
     char shown[256];
+    int matches = complete_theme(a, shown, sizeof(shown));
 
-    if (!ids || complete_theme(a)) {
+    if (matches < 0) {
+        if (!(ids = malloc((a->model.ntenants + 1) * sizeof(*ids))))
+            return;
+        tenant_ids(a, ids, a->model.ntenants, &n);
+        matches = keymap_complete(a->line, sizeof(a->line), ids, n, a->readonly, shown, sizeof(shown));
         free(ids);
-        return;
     }
-    tenant_ids(a, ids, a->model.ntenants, &n);
-    int matches = keymap_complete(a->line, sizeof(a->line), ids, n, a->readonly, shown, sizeof(shown));
-    free(ids);
     if (matches > 1)
         app_message(a, 0, "%s", shown);
     else if (!matches)

@@ -128,6 +128,14 @@ static int next_theme(struct app *a)
     return use_theme(a, next);
 }
 
+int app_on_stack(const struct app *a, const struct view_ops *v)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i] == v)
+            return 1;
+    return 0;
+}
+
 /* ---- the actions -------------------------------------------------------------------- */
 
 static int logs(struct app *a, const char *id)

@@ -15,6 +15,7 @@
 
 #include "cluster/cluster.h"
 #include "detail_fetch.h"
+#include "mono_clock.h"
 #include "tenant/tenant.h"
 
 enum slot {
@@ -44,24 +45,6 @@ struct detail_fetch {
     char error[256];
     struct detail_info info;
 };
-
-static long ms_to(const struct timespec *t)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static void set_due(struct timespec *t, long in_ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, t);
-    t->tv_sec += in_ms / 1000;
-    t->tv_nsec += in_ms % 1000 * 1000000;
-    if (t->tv_nsec >= 1000000000) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000;
-    }
-}
 
 /* ---- isolation from the slots ------------------------------------------- */
 
@@ -144,7 +127,7 @@ static void round_done(struct detail_fetch *f)
         f->got[s] = NULL;
     }
     f->rounds++;
-    set_due(&f->due, DETAIL_REFRESH_MS);
+    mono_due_in(&f->due, DETAIL_REFRESH_MS);
     *f->dirty = 1;
 }
 
@@ -240,7 +223,7 @@ void detail_fetch_free(struct detail_fetch *f)
 
 void detail_fetch_tick(struct detail_fetch *f)
 {
-    if (f && f->client && !f->pending && ms_to(&f->due) <= 0)
+    if (f && f->client && !f->pending && mono_ms_since(&f->due) >= 0)
         start_round(f);
 }
 

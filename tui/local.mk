@@ -50,7 +50,8 @@ odoo_saas_SOURCES += \
 	tui/detail_records.c tui/detail_records.h \
 	tui/detail_fetch.c tui/detail_fetch.h \
 	tui/app_extra.c \
-	tui/script_file.c tui/script_file.h
+	tui/script_file.c tui/script_file.h \
+	tui/mono_clock.c tui/mono_clock.h
 
 # Themes: installed under $(pkgdatadir)/themes, found there by the console.
 TUI_THEMES = \

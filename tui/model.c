@@ -21,6 +21,7 @@
 
 #include "layout.h"
 #include "model.h"
+#include "mono_clock.h"
 
 #define MANAGED_SELECTOR "app.kubernetes.io/managed-by=odoo-saas"
 #define DERIVE_MIN_MS 250
@@ -54,24 +55,6 @@ static const struct {
     [MODEL_JOBS] = {"batch/v1", "Job", 1, NULL, 25},
     [MODEL_EVENTS] = {"v1", "Event", 0, "reason=FailedCreate", 25},
 };
-
-static long ms_since(const struct timespec *t)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
-static void set_due(struct timespec *t, long in_ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, t);
-    t->tv_sec += in_ms / 1000;
-    t->tv_nsec += in_ms % 1000 * 1000000;
-    if (t->tv_nsec >= 1000000000) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000;
-    }
-}
 
 /* ---- buckets ------------------------------------------------------------- */
 
@@ -467,7 +450,7 @@ static void metrics_done(void *ud, struct kube_response *resp)
     } else if (resp->status == 404) {
         m->metrics_missing = 1;
     }
-    set_due(&m->metrics_due, m->metrics_missing ? METRICS_MISSING_INTERVAL_MS : m->metrics_interval_ms);
+    mono_due_in(&m->metrics_due, m->metrics_missing ? METRICS_MISSING_INTERVAL_MS : m->metrics_interval_ms);
 }
 
 static void metrics_poll(struct model *m)
@@ -476,11 +459,11 @@ static void metrics_poll(struct model *m)
                                   .userdata = m};
     struct os_error err;
 
-    if (!m->client || m->metrics_call || ms_since(&m->metrics_due) < 0)
+    if (!m->client || m->metrics_call || mono_ms_since(&m->metrics_due) < 0)
         return;
     m->metrics_call = kube_call_start(m->client, &spec, &err);
     if (!m->metrics_call)
-        set_due(&m->metrics_due, m->metrics_interval_ms);
+        mono_due_in(&m->metrics_due, m->metrics_interval_ms);
 }
 
 /* ---- deriving ------------------------------------------------------------ */
@@ -736,9 +719,9 @@ int model_tick(struct model *m)
 {
     metrics_poll(m);
     /* A tenant within the Unschedulable grace turns Degraded by the clock. */
-    if (m->ntimed && ms_since(&m->derived_at) >= TIMED_INTERVAL_MS)
+    if (m->ntimed && mono_ms_since(&m->derived_at) >= TIMED_INTERVAL_MS)
         m->changed = 1;
-    if (!m->changed || (!m->urgent && ms_since(&m->derived_at) < DERIVE_MIN_MS))
+    if (!m->changed || (!m->urgent && mono_ms_since(&m->derived_at) < DERIVE_MIN_MS))
         return 0;
     derive(m);
     return 1;

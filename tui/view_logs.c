@@ -141,14 +141,6 @@ static void follow(struct app *a, struct logs_state *s, const char *pod)
         s->started = 1;
 }
 
-static int on_stack(const struct app *a)
-{
-    for (int i = 0; i < a->depth; i++)
-        if (a->stack[i] == &view_logs)
-            return 1;
-    return 0;
-}
-
 void view_logs_close(struct app *a)
 {
     if (!a->logs)
@@ -164,7 +156,7 @@ void view_logs_tick(struct app *a)
 
     if (!s)
         return;
-    if (!on_stack(a)) {
+    if (!app_on_stack(a, &view_logs)) {
         view_logs_close(a);
         return;
     }

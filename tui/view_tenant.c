@@ -249,19 +249,11 @@ void view_tenant_close(struct app *a)
     a->detail = NULL;
 }
 
-static int on_stack(const struct app *a)
-{
-    for (int i = 0; i < a->depth; i++)
-        if (a->stack[i] == &view_tenant)
-            return 1;
-    return 0;
-}
-
 void view_tenant_tick(struct app *a)
 {
     if (!a->detail)
         return;
-    if (!on_stack(a))
+    if (!app_on_stack(a, &view_tenant))
         view_tenant_close(a);
     else if (app_view(a) == &view_tenant)
         detail_fetch_tick(a->detail);   /* refresh only while it is on screen */

@@ -66,7 +66,7 @@ check_contains "detail: quota pods used/hard ($pods)" "pods $pods " "$d"
 
 # Without the policy that lets odoo out to its database the check fails,
 # says which path, and counts as `tenant check-isolation` does.
-"$OS" tenant create beta --tier basic --admin-email admin@beta.com >/dev/null 2>&1
+"$OS" tenant create beta --tier basic --admin-email admin@beta.com --wait >/dev/null 2>&1   # pods settled: the count is stable
 kubectl delete -n tenant-beta networkpolicy/odoo-to-postgresql >/dev/null 2>&1
 cli=$("$OS" tenant check-isolation beta 2>/dev/null | sed -n 's/^\([0-9]*\) checks, \([0-9]*\) failed$/\2 of \1/p')
 TUI_COLS=160 tui_run '<waitfor:connected>:tenant beta<Enter><waitfor:checks FAIL><dump>'
