@@ -17,12 +17,15 @@ export XDG_CONFIG_HOME="$OS_TMP/xdg"
 
 "$OS" tenant create acme --tier basic --admin-email admin@acme.com >/dev/null 2>&1
 
+# Every run's stderr, checked for sanitizer reports at the end.
+run() { tui_run "$@"; printf '%s\n' "$TUI_ERR" >>"$OS_TMP/all.err"; }
+
 # "lines A-B of N" of a logs screen: N.
 log_total() { printf '%s\n' "$1" | sed -n 's/.* of \([0-9][0-9]*\) .*/\1/p' | tail -n 1; }
 
 # --- logs: l on a tenant follows its Odoo pod ------------------------------
 # 14 lines: more log than fits, so Up can scroll away from the tail.
-TUI_LINES=14 TUI_COLS=120 tui_run '<waitfor:connected>3<waitfor:Ready>l<waitfor:werkzeug><dump><wait:2300><dump>G<Up><Up><dump><End><dump><Esc><dump>'
+TUI_LINES=14 TUI_COLS=120 run '<waitfor:connected>3<waitfor:Ready>l<waitfor:werkzeug><dump><wait:2300><dump>G<Up><Up><dump><End><dump><Esc><dump>'
 check_eq "logs: exits 0" 0 "$TUI_RC"
 d1=$(tui_dump 1)
 check "logs: l on a tenant opens its Odoo pod" sh -c 'printf "%s\n" "$1" | grep -Eq "^ logs acme  pod odoo-[a-z0-9]+-[a-z0-9]+ "' - "$d1"
@@ -37,11 +40,11 @@ check_contains "logs: End follows again" "following" "$(tui_dump 4)"
 check_contains "logs: Esc goes back to the tenants" "PHASE" "$(tui_dump 5)"
 
 # --- logs: :logs, p cycles to the next pod, help ---------------------------------
-tui_run '<waitfor:connected>:logs acme<Enter><waitfor:werkzeug>p<waitfor:pod postgresql-0><waitfor:ready to accept><dump>?<dump>'
+run '<waitfor:connected>:logs acme<Enter><waitfor:werkzeug>p<waitfor:pod postgresql-0><waitfor:ready to accept><dump>?<dump>'
 check_contains "logs: p moves to the next pod" "pod postgresql-0" "$(tui_dump 1)"
 check_contains "logs: postgresql's log shows" "database system is ready to accept" "$(tui_dump 1)"
 check_contains "logs: help names p" "follow the tenant's next pod" "$(tui_dump 2)"
-tui_run '<waitfor:connected>:logs nosuch<Enter><dump>'
+run '<waitfor:connected>:logs nosuch<Enter><dump>'
 check_contains "logs: an unknown tenant says so" 'no tenant "nosuch"' "$(tui_dump 1)"
 
 # --- logs: a pod cannot drive the terminal; the stream resumes ---------------------
@@ -50,7 +53,7 @@ check_contains "logs: an unknown tenant says so" 'no tenant "nosuch"' "$(tui_dum
 # --- tenant detail: events, quota, isolation, URL, admin ------------------------------
 api POST /api/v1/namespaces/tenant-acme/events -H 'Content-Type: application/json' -d "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"acme.marker\",\"namespace\":\"tenant-acme\"},\"involvedObject\":{\"kind\":\"Deployment\",\"name\":\"odoo\",\"namespace\":\"tenant-acme\"},\"reason\":\"MarkerReason\",\"message\":\"marker event for the console test\",\"type\":\"Warning\",\"lastTimestamp\":\"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)\"}"
 check_eq "detail: a test event is posted" 201 "$HTTP_CODE"
-TUI_LINES=40 TUI_COLS=160 tui_run '<waitfor:connected>:tenant acme<Enter><waitfor:checks, all pass><waitfor:MarkerReason><dump>'
+TUI_LINES=40 TUI_COLS=160 run '<waitfor:connected>:tenant acme<Enter><waitfor:checks, all pass><waitfor:MarkerReason><dump>'
 d=$(tui_dump 1)
 check_contains "detail: URL" "https://acme.odoo.localhost" "$d"
 check_contains "detail: admin email" "admin@acme.com" "$d"
@@ -69,25 +72,25 @@ check_contains "detail: quota pods used/hard ($pods)" "pods $pods " "$d"
 "$OS" tenant create beta --tier basic --admin-email admin@beta.com --wait >/dev/null 2>&1   # pods settled: the count is stable
 kubectl delete -n tenant-beta networkpolicy/odoo-to-postgresql >/dev/null 2>&1
 cli=$("$OS" tenant check-isolation beta 2>/dev/null | sed -n 's/^\([0-9]*\) checks, \([0-9]*\) failed$/\2 of \1/p')
-TUI_COLS=160 tui_run '<waitfor:connected>:tenant beta<Enter><waitfor:checks FAIL><dump>'
+TUI_COLS=160 run '<waitfor:connected>:tenant beta<Enter><waitfor:checks FAIL><dump>'
 check_contains "detail: a missing policy fails the isolation check, naming the path" \
     "checks FAIL: odoo -> own postgresql (5432/TCP): denied" "$(tui_dump 1)"
 check_contains "detail: the same count as tenant check-isolation ($cli)" "Isolation $cli checks FAIL" "$(tui_dump 1)"
 
 # --- :save-display -------------------------------------------------------------------------
-tui_run "<waitfor:connected>2<waitfor:sim-node-2>:save-display $OS_TMP/saved.txt<Enter><dump>"
+run "<waitfor:connected>2<waitfor:sim-node-2>:save-display $OS_TMP/saved.txt<Enter><dump>"
 check_eq "save-display: the file starts like a dump" "=== dump 1 (80x24) ===" "$(head -n 1 "$OS_TMP/saved.txt" 2>/dev/null)"
 check_eq "save-display: the whole screen, 24 lines after the header" 25 "$(wc -l <"$OS_TMP/saved.txt" 2>/dev/null | tr -d ' ')"
 check "save-display: the nodes view as shown" grep -q "^sim-node-2 *Ready" "$OS_TMP/saved.txt"
 case "$(cat "$OS_TMP/saved.txt" 2>/dev/null)" in *":save-display"*) not_ok "save-display: without the command line" ;;
 *) ok "save-display: without the command line" ;; esac
 check_contains "save-display: the status bar says where" "screen saved to $OS_TMP/saved.txt" "$(tui_dump 1)"
-tui_run ":save-display /nonexistent/dir/x.txt<Enter><dump>"
+run ":save-display /nonexistent/dir/x.txt<Enter><dump>"
 check_contains "save-display: an unwritable path says so" "cannot write /nonexistent/dir/x.txt" "$(tui_dump 1)"
 
 # --- --max-frames ------------------------------------------------------------------------
 start=$(date +%s)
-tui_run '1231231231<wait:20000>' --max-frames 3
+run '1231231231<wait:20000>' --max-frames 3
 secs=$(( $(date +%s) - start ))
 check_eq "--max-frames 3: exits 0" 0 "$TUI_RC"
 check "--max-frames 3: exits after the third frame, not after the script's 20 s (${secs}s)" test "$secs" -lt 10
@@ -102,7 +105,7 @@ cat >"$OS_TMP/script.keys" <<'KEYS'
 <waitfor:acme>
 <dump>
 KEYS
-tui_run "$OS_TMP/script.keys"
+run "$OS_TMP/script.keys"
 check_eq "script file: exits 0" 0 "$TUI_RC"
 check_contains "script file: its keys ran" "acme" "$(tui_dump 1)"
 check_contains "script file: the tenants view" "PHASE" "$(tui_dump 1)"
@@ -113,7 +116,7 @@ check_eq "script file: two dumps (its own and the one at exit)" 2 "$(grep -c '^=
 # --- :theme at run time -------------------------------------------------------------------------
 printf 'title = magenta\n' >"$OS_TMP/xdg/odoo-saas/themes/mine.theme"
 printf 'title = red\nrow = chartreuse\n' >"$OS_TMP/bad.theme"
-TUI_COLS=120 tui_run ":theme so<Tab><dump><Enter><dump>:theme m<Tab><dump><Esc>:theme $OS_TMP/bad.theme<Enter><dump>T<dump>:theme mine<Enter><dump>"
+TUI_COLS=120 run ":theme so<Tab><dump><Enter><dump>:theme m<Tab><dump><Esc>:theme $OS_TMP/bad.theme<Enter><dump>T<dump>:theme mine<Enter><dump>"
 check_eq "theme: exits 0" 0 "$TUI_RC"
 check_contains "theme: Tab completes a built-in name" ":theme solarized-dark" "$(tui_dump 1)"
 check_contains "theme: :theme switches" "theme solarized-dark" "$(tui_dump 2)"
@@ -121,5 +124,9 @@ check_contains "theme: Tab lists the user's themes with the built-in ones" "mine
 check_contains "theme: a broken file names its line and keeps the theme" "bad.theme:2: unknown colour or attribute; keeping solarized-dark" "$(tui_dump 4)"
 check_contains "theme: T cycles to the next theme (wrapping around)" "theme dark" "$(tui_dump 5)"
 check_contains "theme: a user theme loads" "theme mine" "$(tui_dump 6)"
+
+if grep -qE 'Sanitizer|runtime error:' "$OS_TMP/all.err" 2>/dev/null; then
+    not_ok "no sanitizer report from the console" "$(grep -A5 -E 'Sanitizer|runtime error:' "$OS_TMP/all.err")"
+else ok "no sanitizer report from the console"; fi
 
 sim_finish
