@@ -161,8 +161,10 @@ void view_logs_tick(struct app *a)
         return;
     }
     /* No pod yet (a tenant still provisioning), or the followed Odoo pod
-     * was replaced (a rollout): follow the tenant's Odoo pod now. */
-    if (!s->chosen && model_connected(&a->model) &&
+     * was replaced (a rollout, a deleted pod): follow the tenant's Odoo
+     * pod now.  Other pods keep their names (postgresql-0) or are gone
+     * for good (a Job's), so the stream keeps retrying them by name. */
+    if ((!s->chosen || records_pod_is_odoo(s->pod)) && model_connected(&a->model) &&
         (!s->pod[0] || !pod_exists(a, s->tenant, s->pod)) && default_pod(a, s->tenant)) {
         follow(a, s, NULL);
         a->dirty = 1;

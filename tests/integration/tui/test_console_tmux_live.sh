@@ -57,6 +57,22 @@ case "$TMUX_SCREEN" in *"pods "[0-9]*/10*) ok "its detail shows the quota used/h
 keys live l
 wait_for live "werkzeug" "l follows the Odoo pod's log"
 
+# The stream drops when its pod goes; the Deployment's new pod is followed.
+old=$(printf '%s\n' "$TMUX_SCREEN" | sed -n 's/^ logs gamma  pod \(odoo-[^ ]*\) .*/\1/p')
+api DELETE "/api/v1/namespaces/tenant-gamma/pods/$old"
+check_eq "the followed pod ($old) is deleted" 200 "$HTTP_CODE"
+i=0
+new=
+while [ $i -lt 150 ]; do
+    tmux_screen live
+    new=$(printf '%s\n' "$TMUX_SCREEN" | sed -n 's/^ logs gamma  pod \(odoo-[^ ]*\) .*following$/\1/p')
+    [ -n "$new" ] && [ "$new" != "$old" ] && printf '%s\n' "$TMUX_SCREEN" | grep -q werkzeug && break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -n "$new" ] && [ "$new" != "$old" ]; then ok "the log follows the replacement pod ($new)"
+else not_ok "the log follows the replacement pod" "$TMUX_SCREEN"; fi
+
 # --- themes at run time: the colours change --------------------------------------
 keys live Escape
 keys live 1
