@@ -4,6 +4,7 @@ libodoosaas_a_SOURCES += \
 	core/deploy/known_hosts.c \
 	core/deploy/ssh_session.c \
 	core/deploy/ssh_exec.c \
+	core/deploy/exit_trailer.c \
 	core/deploy/sftp_upload.c \
 	core/deploy/steps.c \
 	core/deploy/deploy.c

@@ -139,7 +139,8 @@ int ssh_exec_start(struct ssh_conn *c, const char *command, int timeout_ms, ssh_
                    void *ud, struct ssh_exec **out, struct os_error *err);
 /* Advance without blocking: 1 finished (see ssh_exec_status), 0 call
  * again when the socket is ready, <0 failed (err set: connection lost,
- * deadline, channel closed without an exit status). */
+ * deadline, or the command ended without reporting an exit status:
+ * neither the trailer nor a non-zero exit-status nor a signal). */
 int ssh_exec_pump(struct ssh_exec *x, struct os_error *err);
 /* After pump returned 1: the exit status, or -1 when killed by a signal
  * (its name, e.g. "KILL", in signal). */
@@ -153,6 +154,37 @@ void ssh_exec_free(struct ssh_exec *x);
  * <0 with err set otherwise. */
 int ssh_exec_run(struct ssh_conn *c, const char *command, int timeout_ms, ssh_output_fn out_fn,
                  void *ud, int *status, char *sig, size_t siglen, struct os_error *err);
+
+/* ---- the exit status trailer (exit_trailer.c) ------------------------- */
+
+/* Every command reports its status on a trailer line of stdout, since
+ * libssh2 answers 0 for a channel that closed with no exit-status at all
+ * (see exit_trailer.c). */
+#define SSH_TRAILER_MAX 64
+
+struct ssh_trailer {
+    char nonce[17];
+    char prefix[48];              /* "\n" RS "odoo-saas-exit:" NONCE ":" */
+    size_t prefix_len;
+    char hold[SSH_TRAILER_MAX];   /* stdout held back: maybe the trailer */
+    size_t hold_len;
+    int seen, status;             /* after ssh_trailer_end */
+};
+
+typedef void (*ssh_trailer_out_fn)(void *ud, const char *data, size_t len);
+
+/* nonce: up to 16 characters of [0-9a-f], random per command.  Pure. */
+void ssh_trailer_init(struct ssh_trailer *t, const char *nonce);
+/* command in a subshell, then the trailer and `exit` with its status.
+ * malloc'd; caller frees.  NULL when out of memory. */
+char *ssh_trailer_wrap(const struct ssh_trailer *t, const char *command);
+/* Stdout as it arrives: out gets every byte that is not (or can no
+ * longer be) the trailer, in order.  Pure. */
+void ssh_trailer_feed(struct ssh_trailer *t, const char *data, size_t len,
+                      ssh_trailer_out_fn out, void *ud);
+/* At the end of stdout: sets seen and status when the held bytes are the
+ * trailer, else hands them to out.  Pure. */
+void ssh_trailer_end(struct ssh_trailer *t, ssh_trailer_out_fn out, void *ud);
 
 /* ---- SFTP (sftp_upload.c) -------------------------------------------- */
 

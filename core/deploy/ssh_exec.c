@@ -12,15 +12,19 @@
  * The end is judged strictly: a command ends only when the server sent
  * EOF and closed the channel.  A killed command reports its signal name
  * (exit-signal).  A lost connection, the deadline, or a close without
- * EOF is an error, never status 0.  libssh2 1.10 cannot tell "exit-status
- * 0" from "no exit-status" once a channel closed cleanly; OpenSSH always
- * sends one of exit-status or exit-signal before a clean close.
+ * EOF is an error, never status 0.  libssh2 1.10 answers 0 for a channel
+ * that closed with no exit-status at all, so every command is wrapped to
+ * report its status on a trailer the remote shell prints last on stdout
+ * (exit_trailer.c, cut from the output here): status 0 with neither the
+ * trailer nor a signal is "ended without an exit status", a failure.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "deploy/ssh.h"
 
@@ -38,6 +42,7 @@ struct ssh_exec {
     char signal[32];
     char tail[SSH_EXEC_TAIL + 1];
     size_t tail_len;
+    struct ssh_trailer trailer;   /* the status the remote shell reports */
 };
 
 static const char *last_error(LIBSSH2_SESSION *s)
@@ -47,13 +52,31 @@ static const char *last_error(LIBSSH2_SESSION *s)
     return msg && *msg ? msg : "unknown error";
 }
 
+/* 16 hex digits, random: the trailer's nonce. */
+static void new_nonce(char nonce[17])
+{
+    unsigned char r[8];
+
+    if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+        uint64_t v = (uint64_t)ssh_now_ms() * 2654435761u ^ (uint64_t)getpid() << 32;
+        memcpy(r, &v, sizeof(r));
+    }
+    for (int i = 0; i < 8; i++)
+        snprintf(nonce + 2 * i, 3, "%02x", r[i]);
+}
+
 int ssh_exec_start(struct ssh_conn *c, const char *command, int timeout_ms, ssh_output_fn out_fn,
                    void *ud, struct ssh_exec **out, struct os_error *err)
 {
     struct ssh_exec *x = calloc(1, sizeof(*x));
+    char nonce[17];
 
     *out = NULL;
-    if (!x || !(x->command = strdup(command))) {
+    if (x) {
+        new_nonce(nonce);
+        ssh_trailer_init(&x->trailer, nonce);
+    }
+    if (!x || !(x->command = ssh_trailer_wrap(&x->trailer, command))) {
         free(x);
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     }
@@ -80,6 +103,14 @@ static void keep_tail(struct ssh_exec *x, const char *data, size_t len)
     x->tail[x->tail_len] = '\0';
 }
 
+/* Stdout that is not the trailer, to the caller. */
+static void out_stdout(void *ud, const char *data, size_t len)
+{
+    struct ssh_exec *x = ud;
+    if (x->out_fn)
+        x->out_fn(x->ud, 1, data, len);
+}
+
 /* Drain one stream: 1 data was read, 0 would block or EOF, <0 error. */
 static int drain(struct ssh_exec *x, int stream, struct os_error *err)
 {
@@ -97,8 +128,10 @@ static int drain(struct ssh_exec *x, int stream, struct os_error *err)
                                 last_error(x->conn->session));
         if (stream == 2)
             keep_tail(x, buf, (size_t)n);
-        if (x->out_fn)
+        if (stream == 2 && x->out_fn)
             x->out_fn(x->ud, stream, buf, (size_t)n);
+        else if (stream == 1)
+            ssh_trailer_feed(&x->trailer, buf, (size_t)n, out_stdout, x);
         got = 1;
     }
     return got;
@@ -112,12 +145,16 @@ static int step_read(struct ssh_exec *x, struct os_error *err)
         if ((a = drain(x, 1, err)) < 0 || (b = drain(x, 2, err)) < 0)
             return err->code;
     } while (a || b);
-    if (libssh2_channel_eof(x->ch))
+    if (libssh2_channel_eof(x->ch)) {
+        ssh_trailer_end(&x->trailer, out_stdout, x);
         x->state = X_CLOSE;
+    }
     return 0;
 }
 
-static void collect_status(struct ssh_exec *x)
+/* The verdict (see the top of exit_trailer.c): 0, or -1 when the
+ * command ended without saying how. */
+static int collect_status(struct ssh_exec *x)
 {
     char *sig = NULL;
     size_t siglen = 0;
@@ -126,8 +163,13 @@ static void collect_status(struct ssh_exec *x)
     if (libssh2_channel_get_exit_signal(x->ch, &sig, &siglen, NULL, NULL, NULL, NULL) == 0 && sig) {
         snprintf(x->signal, sizeof(x->signal), "%.*s", (int)siglen, sig);
         x->status = -1;
+        free(sig);   /* allocated with the default allocator */
+        return 0;
     }
-    free(sig);   /* allocated with the default allocator */
+    free(sig);
+    if (x->trailer.seen)
+        x->status = x->trailer.status;
+    return x->trailer.seen || x->status != 0 ? 0 : -1;
 }
 
 /* One state transition; rc is the libssh2 result of the state's call. */
@@ -152,8 +194,9 @@ static int advance(struct ssh_exec *x, struct os_error *err)
         return 0;
     if (rc < 0)
         return os_error_set(err, OS_ERR_NET, "remote command: %s", last_error(s));
-    if (x->state == X_WAIT_CLOSED)
-        collect_status(x);
+    if (x->state == X_WAIT_CLOSED && collect_status(x) < 0)
+        return os_error_set(err, OS_ERR_IO, "the remote command ended without reporting an exit "
+                            "status (the channel closed without one): treated as a failure");
     x->state++;
     return 1;
 }

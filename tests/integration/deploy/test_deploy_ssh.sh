@@ -134,6 +134,13 @@ out=$(dexec strict pass 'echo out; echo err >&2' 2>"$T/err")
 check_contains "stdout arrives" "out" "$out"
 check_contains "stderr arrives separately" "err" "$(cat "$T/err")"
 check_contains "exit 7 is reported as 7" "status 7" "$(dexec strict pass 'exit 7')"
+check_contains "the status trailer is cut: stdout is what the command wrote" "stdout 3 stderr 0" \
+    "$(dexec strict count 'printf abc')"
+check_eq "... byte for byte, blank lines included" "$(printf 'a\n\nb\nstatus 0')" \
+    "$(dexec strict pass 'printf "a\n\nb\n"')"
+check_contains "a look-alike trailer (another nonce) stays in the output" "stdout 36 stderr 0" \
+    "$(dexec strict count 'printf "\n\036odoo-saas-exit:0000000000000000:0\n"; exit 5')"
+check_contains "... status 5" "status 5" "$(dexec strict pass 'printf "\n\036odoo-saas-exit:0000000000000000:0\n"; exit 5')"
 check_contains "a killed command reports its signal" "signal KILL" "$(dexec strict pass 'kill -KILL $$')"
 check_contains "SIGTERM too" "signal TERM" "$(dexec strict pass 'kill -TERM $$')"
 out=$(timeout 60 "$OS_BUILDDIR/tests/integration/deploy/deploy_exec" 127.0.0.1 "$SSH_PORT" \
@@ -165,6 +172,19 @@ kill $spid 2>/dev/null; wait $spid 2>/dev/null
 check_eq "a silent server fails the connect" 1 "$rc"
 check_contains "... at the handshake, timed out" "timed out" "$out"
 [ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"
+
+# --- a command that ends without reporting its status ------------------------
+# OpenSSH always sends exit-status or exit-signal, so a channel closing
+# without either is played by ForceCommand: the login shell never runs our
+# command (nor the trailer after it) and the server reports a plain 0,
+# which libssh2 1.10 also answers for a channel closed with no status.
+sshd_stop
+SSHD_EXTRA="ForceCommand /bin/true" sshd_start || not_ok "sshd restarts with ForceCommand"
+out=$(dexec strict pass 'exit 0' 2>&1); rc=$?
+check_eq "status 0 without the shell's report is a failure, never 0" 1 "$rc"
+check_contains "... saying so" "ended without reporting an exit status" "$out"
+sshd_stop
+sshd_start || not_ok "sshd restarts"
 
 # --- a connection killed under a running command ---------------------------
 : >"$T/killed.out"

@@ -223,6 +223,87 @@ static void test_sanitize(void **state)
     assert_string_equal(buf, "ok\ttab\r\n?[31mred?? caf\xc3\xa9");
 }
 
+/* ---- the exit status trailer ------------------------------------------ */
+
+struct collected {
+    char buf[4096];
+    size_t len;
+};
+
+static void collect(void *ud, const char *data, size_t len)
+{
+    struct collected *c = ud;
+    assert_true(c->len + len < sizeof(c->buf));
+    memcpy(c->buf + c->len, data, len);
+    c->len += len;
+    c->buf[c->len] = '\0';
+}
+
+/* Feed text in chunks of size step; the output and the trailer's verdict. */
+static void feed(const char *text, size_t step, struct collected *c, struct ssh_trailer *t)
+{
+    size_t len = strlen(text);
+
+    memset(c, 0, sizeof(*c));
+    ssh_trailer_init(t, "0123456789abcdef");
+    for (size_t i = 0; i < len; i += step)
+        ssh_trailer_feed(t, text + i, len - i < step ? len - i : step, collect, c);
+    ssh_trailer_end(t, collect, c);
+}
+
+#define TRAILER(status) "\n\036odoo-saas-exit:0123456789abcdef:" status "\n"
+
+static void test_trailer(void **state)
+{
+    struct collected c;
+    struct ssh_trailer t;
+
+    for (size_t step = 1; step < 60; step += 7) {
+        feed("hello\nworld\n" TRAILER("7"), step, &c, &t);
+        assert_string_equal(c.buf, "hello\nworld\n");
+        assert_true(t.seen);
+        assert_int_equal(t.status, 7);
+        feed("no newline at the end" TRAILER("0"), step, &c, &t);
+        assert_string_equal(c.buf, "no newline at the end");
+        assert_true(t.seen);
+        assert_int_equal(t.status, 0);
+        feed(TRAILER("255"), step, &c, &t);
+        assert_string_equal(c.buf, "");
+        assert_int_equal(t.status, 255);
+        /* no trailer (the shell never got there): all output, nothing seen */
+        feed("partial\n\036odoo-saas-exit:0123", step, &c, &t);
+        assert_string_equal(c.buf, "partial\n\036odoo-saas-exit:0123");
+        assert_false(t.seen);
+        /* a trailer that is not last, or has another nonce, is output */
+        feed(TRAILER("3") "more\n", step, &c, &t);
+        assert_string_equal(c.buf, TRAILER("3") "more\n");
+        assert_false(t.seen);
+        feed("\n\036odoo-saas-exit:ffffffffffffffff:0\n", step, &c, &t);
+        assert_false(t.seen);
+        assert_string_equal(c.buf, "\n\036odoo-saas-exit:ffffffffffffffff:0\n");
+        feed("x" TRAILER("1234"), step, &c, &t);
+        assert_false(t.seen);
+        /* a fake trailer before the real one stays in the output */
+        feed(TRAILER("9") TRAILER("0"), step, &c, &t);
+        assert_string_equal(c.buf, TRAILER("9"));
+        assert_int_equal(t.status, 0);
+    }
+}
+
+static void test_trailer_wrap(void **state)
+{
+    struct ssh_trailer t;
+    char *w;
+
+    ssh_trailer_init(&t, "00ff00ff00ff00ff");
+    w = ssh_trailer_wrap(&t, "exit 7");
+    assert_non_null(w);
+    assert_string_equal(w, "(\nexit 7\n)\n__os_rc=$?\n"
+                           "printf '\\n\\036odoo-saas-exit:00ff00ff00ff00ff:%d\\n' \"$__os_rc\"\n"
+                           "exit $__os_rc\n");
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +317,8 @@ int main(void)
         cmocka_unit_test(test_parse_join),
         cmocka_unit_test(test_upload_sums),
         cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_trailer),
+        cmocka_unit_test(test_trailer_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
