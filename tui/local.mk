@@ -51,7 +51,8 @@ odoo_saas_SOURCES += \
 	tui/detail_fetch.c tui/detail_fetch.h \
 	tui/app_extra.c \
 	tui/script_file.c tui/script_file.h \
-	tui/mono_clock.c tui/mono_clock.h
+	tui/mono_clock.c tui/mono_clock.h \
+	tui/table_view.c tui/table_view.h
 
 # Themes: installed under $(pkgdatadir)/themes, found there by the console.
 TUI_THEMES = \

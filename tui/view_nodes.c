@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table_view.h"
 #include "widgets.h"
 
 /* The CPU and memory columns are meters with used/requested/allocatable
@@ -44,15 +45,12 @@ static double ratio(int64_t a, int64_t b)
     return b > 0 ? (double)a / (double)b : 0;
 }
 
-static int compare(const void *pa, const void *pb, void *ctx)
+static int order(const struct app *a, int xi, int yi, int col)
 {
-    const struct app *a = ctx;
-    const struct list_state *ls = &a->lists[VI_NODES];
-    const struct node_usage *x = &a->model.nodes.nodes[*(const int *)pa];
-    const struct node_usage *y = &a->model.nodes.nodes[*(const int *)pb];
+    const struct node_usage *x = &a->model.nodes.nodes[xi], *y = &a->model.nodes.nodes[yi];
     double d = 0;
 
-    switch (sort_cols[ls->sort % NSORT]) {
+    switch (col) {
     case C_STATUS: d = strcmp(status_text(x), status_text(y)); break;
     case C_CPU: d = ratio(x->cpu_requests_m, x->cpu_allocatable_m) - ratio(y->cpu_requests_m, y->cpu_allocatable_m); break;
     case C_MEM: d = ratio(x->mem_requests, x->mem_allocatable) - ratio(y->mem_requests, y->mem_allocatable); break;
@@ -62,32 +60,18 @@ static int compare(const void *pa, const void *pb, void *ctx)
     }
     if (d == 0)
         d = strcmp(x->name, y->name);
-    return ls->reverse ? (d < 0) - (d > 0) : (d > 0) - (d < 0);
+    return (d > 0) - (d < 0);
 }
 
-/* Indexes of the nodes shown (filtered, sorted); caller frees. */
-static int *visible(struct app *a, int *n)
+static size_t total(const struct app *a)
 {
-    const struct cluster_nodes *cn = &a->model.nodes;
-    const char *f = a->lists[VI_NODES].filter;
-    int *idx = malloc((cn->n + 1) * sizeof(*idx));
-
-    *n = 0;
-    if (!idx)
-        return NULL;
-    for (size_t i = 0; i < cn->n; i++)
-        if (!*f || strstr(cn->nodes[i].name, f) || strstr(status_text(&cn->nodes[i]), f) ||
-            strstr(cn->nodes[i].role, f))
-            idx[(*n)++] = (int)i;
-    qsort_r(idx, (size_t)*n, sizeof(*idx), compare, a);
-    return idx;
+    return a->model.nodes.n;
 }
 
-static int count(struct app *a)
+static int keep(const struct app *a, size_t i, const char *f)
 {
-    int n;
-    free(visible(a, &n));
-    return n;
+    const struct node_usage *u = &a->model.nodes.nodes[i];
+    return !*f || strstr(u->name, f) || strstr(status_text(u), f) || strstr(u->role, f);
 }
 
 static void triplet(int64_t used, int64_t req, int64_t alloc, int bytes, char *buf, size_t len)
@@ -102,8 +86,9 @@ static void triplet(int64_t used, int64_t req, int64_t alloc, int bytes, char *b
     snprintf(buf, len, "%s/%s/%s", u, r, al);
 }
 
-static void draw_row(struct app *a, int y, const struct node_usage *u, const int *w, int selected)
+static void draw_row(struct app *a, int y, int row, const int *w, int selected)
 {
+    const struct node_usage *u = &a->model.nodes.nodes[row];
     char cpu[64], mem[64], pods[32], tenants[16];
     const char *cells[C_N] = {u->name, status_text(u), u->role, "", "", pods, tenants};
     enum theme_role roles[C_N] = {THEME_ROW, u->ready && !u->unschedulable ? THEME_OK : THEME_ERROR,
@@ -124,19 +109,23 @@ static void draw_row(struct app *a, int y, const struct node_usage *u, const int
     }
 }
 
+static const struct table_view table = {
+    .index = VI_NODES, .cols = cols, .ncols = C_N, .sort_cols = sort_cols, .nsort = NSORT,
+    .total = total, .keep = keep, .order = order, .draw_row = draw_row,
+};
+
+static int count(struct app *a)
+{
+    return table_view_count(a, &table);
+}
+
 static void draw(struct app *a, int top, int rows)
 {
     struct list_state *ls = &a->lists[VI_NODES];
-    int w[C_N], n, *idx = visible(a, &n), body = rows - 1;
+    int n, *idx = table_view_rows(a, &table, &n);
     char title[160];
 
-    layout_columns(cols, C_N, a->cols, 1, w);
-    widget_header(a, top, cols, w, C_N, sort_cols[ls->sort % NSORT], ls->reverse);
-    app_list_clamp(ls, n, body);
-    for (int i = 0; i < body && ls->top + i < n; i++) {
-        const struct node_usage *u = &a->model.nodes.nodes[idx[ls->top + i]];
-        draw_row(a, top + 1 + i, u, w, ls->top + i == ls->sel);
-    }
+    table_view_draw(a, &table, top, rows - 1, idx, n);
     if (!n) {
         snprintf(title, sizeof(title), "%s", ls->filter[0] ? "no node matches the filter" :
                  model_connected(&a->model) ? "no nodes" : "waiting for the cluster");
@@ -152,13 +141,13 @@ static void draw(struct app *a, int top, int rows)
 static int action(struct app *a, enum action act)
 {
     struct list_state *ls = &a->lists[VI_NODES];
-    int n, *idx;
+    int n, *idx, r;
 
+    if ((r = table_view_sort(a, &table, act)))
+        return r;
     switch (act) {
-    case ACTION_SORT: ls->sort = (ls->sort + 1) % NSORT; return APP_HANDLED | APP_REDRAW;
-    case ACTION_SORT_REVERSE: ls->reverse = !ls->reverse; return APP_HANDLED | APP_REDRAW;
     case ACTION_OPEN:
-        idx = visible(a, &n);
+        idx = table_view_rows(a, &table, &n);
         if (idx && ls->sel < n) {
             snprintf(a->node, sizeof(a->node), "%s", a->model.nodes.nodes[idx[ls->sel]].name);
             app_push(a, &view_tenants, NULL);

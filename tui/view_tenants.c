@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table_view.h"
 #include "widgets.h"
 
 enum { C_ID, C_PHASE, C_TIER, C_NODES, C_AGE, C_TRIAL, C_URL, C_N };
@@ -30,15 +31,12 @@ static const struct layout_col cols[C_N] = {
 static const int sort_cols[] = {C_ID, C_PHASE, C_TIER, C_NODES, C_AGE, C_TRIAL};
 #define NSORT (int)(sizeof(sort_cols) / sizeof(sort_cols[0]))
 
-static int compare(const void *pa, const void *pb, void *ctx)
+static int order(const struct app *a, int xi, int yi, int col)
 {
-    const struct app *a = ctx;
-    const struct list_state *ls = &a->lists[VI_TENANTS];
-    const struct model_tenant *x = &a->model.tenants[*(const int *)pa];
-    const struct model_tenant *y = &a->model.tenants[*(const int *)pb];
+    const struct model_tenant *x = &a->model.tenants[xi], *y = &a->model.tenants[yi];
     long d = 0;
 
-    switch (sort_cols[ls->sort % NSORT]) {
+    switch (col) {
     case C_PHASE: d = (long)x->st.phase - (long)y->st.phase; break;
     case C_TIER: d = strcmp(x->st.tier, y->st.tier); break;
     case C_NODES: d = strcmp(x->nodes, y->nodes); break;
@@ -48,7 +46,7 @@ static int compare(const void *pa, const void *pb, void *ctx)
     }
     if (d == 0)
         d = strcmp(x->st.id, y->st.id);
-    return ls->reverse ? (d < 0) - (d > 0) : (d > 0) - (d < 0);
+    return (d > 0) - (d < 0);
 }
 
 static int matches(const struct model_tenant *t, const char *f)
@@ -58,32 +56,21 @@ static int matches(const struct model_tenant *t, const char *f)
            strstr(t->st.admin_email, f);
 }
 
-/* Indexes of the tenants shown (filtered, sorted); caller frees. */
-static int *visible(struct app *a, int *n)
+static size_t total(const struct app *a)
 {
-    const struct model *m = &a->model;
-    const char *f = a->lists[VI_TENANTS].filter;
-    int *idx = malloc((m->ntenants + 1) * sizeof(*idx));
-
-    *n = 0;
-    if (!idx)
-        return NULL;
-    for (size_t i = 0; i < m->ntenants; i++)
-        if (matches(&m->tenants[i], f) && (!a->node[0] || layout_list_has(m->tenants[i].nodes, a->node)))
-            idx[(*n)++] = (int)i;
-    qsort_r(idx, (size_t)*n, sizeof(*idx), compare, a);
-    return idx;
+    return a->model.ntenants;
 }
 
-static int count(struct app *a)
+/* The filter, and on a node's list (a->node) only the tenants there. */
+static int keep(const struct app *a, size_t i, const char *f)
 {
-    int n;
-    free(visible(a, &n));
-    return n;
+    const struct model_tenant *t = &a->model.tenants[i];
+    return matches(t, f) && (!a->node[0] || layout_list_has(t->nodes, a->node));
 }
 
-static void draw_row(struct app *a, int y, const struct model_tenant *t, const int *w, int selected)
+static void draw_row(struct app *a, int y, int i, const int *w, int selected)
 {
+    const struct model_tenant *t = &a->model.tenants[i];
     char age[16] = "-", trial[16];
     const char *cells[C_N] = {t->st.id, tenant_phase_name(t->st.phase), t->st.tier, t->nodes, age,
                               trial, t->st.url};
@@ -116,16 +103,27 @@ static void draw_footer(struct app *a, int y, int n)
     widget_text(a, y, a->cols - layout_width(buf), layout_width(buf), THEME_KEY, buf, 0);
 }
 
+static const struct table_view table = {
+    .index = VI_TENANTS, .cols = cols, .ncols = C_N, .sort_cols = sort_cols, .nsort = NSORT,
+    .total = total, .keep = keep, .order = order, .draw_row = draw_row,
+};
+
+static int *visible(struct app *a, int *n)
+{
+    return table_view_rows(a, &table, n);
+}
+
+static int count(struct app *a)
+{
+    return table_view_count(a, &table);
+}
+
 static void draw(struct app *a, int top, int rows)
 {
     struct list_state *ls = &a->lists[VI_TENANTS];
-    int w[C_N], n, *idx = visible(a, &n), body = rows - 1;
+    int n, *idx = visible(a, &n);
 
-    layout_columns(cols, C_N, a->cols, 1, w);
-    widget_header(a, top, cols, w, C_N, sort_cols[ls->sort % NSORT], ls->reverse);
-    app_list_clamp(ls, n, body);
-    for (int i = 0; i < body && ls->top + i < n; i++)
-        draw_row(a, top + 1 + i, &a->model.tenants[idx[ls->top + i]], w, ls->top + i == ls->sel);
+    table_view_draw(a, &table, top, rows - 1, idx, n);
     if (!n)
         widget_text(a, top + 2, 2, a->cols - 4, THEME_DIM,
                     ls->filter[0] || a->node[0] ? "no tenant matches"
@@ -150,10 +148,11 @@ static int action(struct app *a, enum action act)
 {
     struct list_state *ls = &a->lists[VI_TENANTS];
     char id[48];
+    int r;
 
+    if ((r = table_view_sort(a, &table, act)))
+        return r;
     switch (act) {
-    case ACTION_SORT: ls->sort = (ls->sort + 1) % NSORT; return APP_HANDLED | APP_REDRAW;
-    case ACTION_SORT_REVERSE: ls->reverse = !ls->reverse; return APP_HANDLED | APP_REDRAW;
     case ACTION_OPEN:
         if (selected(a, id, sizeof(id)))
             app_push(a, &view_tenant, id);
