@@ -17,7 +17,7 @@
  *   tenants_per_account: 3
  *   cors_origins: []                   exact origins, or "*"
  *   server: {threads: 4, max_connections: 256, per_ip_connections: 32,
- *            timeout_seconds: 30, connection_memory_kib: 64,
+ *            timeout_seconds: 30, connection_memory_kib: 32,
  *            trust_forwarded_for: false}   true behind Traefik: the client
  *                                          is the last X-Forwarded-For entry
  *   rate_limits:                       burst, then one token per N seconds
@@ -114,7 +114,7 @@ static int defaults(struct api_config *c, const char *data_dir)
     c->max_connections = 256;
     c->per_ip_connections = 32;
     c->timeout_s = 30;
-    c->connection_memory = 64 * 1024;
+    c->connection_memory = 32 * 1024;   /* libmicrohttpd zeroes it per request */
     c->register_burst = 10, c->register_every_s = 60;
     c->login_ip_burst = 30, c->login_ip_every_s = 2;
     c->login_account_burst = 5, c->login_account_every_s = 30;

@@ -2,7 +2,8 @@
  * handlers_tenants.c - a customer's tenants: tiers, subdomain check,
  * create, list, status, delete.
  *
- * Reads come from the model's snapshot (never the API server).  A tenant
+ * Reads come from the model's snapshot (never the API server); a
+ * tenant's GET answer is the text the snapshot rendered when it was made.  A tenant
  * belongs to the account whose email is its owner annotation; another
  * account's tenant is answered exactly like a missing one (404).  The id
  * of a tenant created here is its subdomain, so checking the subdomain is
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -177,15 +179,23 @@ void api_h_tenant_list(struct api_request *r)
     api_reply(r, 200, o);
 }
 
-/* The caller's tenant r->param: 1 (copied into *out), or 0 answered 404. */
-static int own_tenant(struct api_request *r, struct api_tenant *out)
+/* The caller's tenant r->param: 1 (copied into *out unless NULL), or 0
+ * answered 404.
+ * view: also answer 200 with it (the snapshot's rendering when there is
+ * one), so a GET needs no JSON work of its own. */
+static int own_tenant(struct api_request *r, struct api_tenant *out, int view)
 {
     struct api_snapshot *s = api_model_snapshot(r->api->model);
     const struct api_tenant *t = api_snapshot_find(s, r->param);
     int mine = t && !strcmp(t->st.owner, r->account.email);
+    const char *text = mine && view && s->views ? s->views[t - s->tenants] : NULL;
 
-    if (mine)
+    if (mine && out)
         *out = *t;
+    if (text && (r->raw = strdup(text)))
+        r->status = 200;
+    else if (mine && view)
+        api_reply(r, 200, api_tenant_json(t, 0));
     api_snapshot_release(r->api->model, s);
     if (!mine)
         api_error(r, 404, "not_found", "no tenant with this id");
@@ -194,11 +204,8 @@ static int own_tenant(struct api_request *r, struct api_tenant *out)
 
 void api_h_tenant_get(struct api_request *r)
 {
-    struct api_tenant t;
-
-    if (api_need_account(r) < 0 || !own_tenant(r, &t))
-        return;
-    api_reply(r, 200, api_tenant_json(&t, 0));
+    if (api_need_account(r) == 0)
+        own_tenant(r, NULL, 1);
 }
 
 void api_h_tenant_delete(struct api_request *r)
@@ -208,7 +215,7 @@ void api_h_tenant_delete(struct api_request *r)
     struct api_tenant t;
     struct json_object *o;
 
-    if (api_need_account(r) < 0 || !own_tenant(r, &t))
+    if (api_need_account(r) < 0 || !own_tenant(r, &t, 0))
         return;
     req.id = t.st.id;
     api_model_run(r->api->model, &req, &res, JOB_TIMEOUT_MS);

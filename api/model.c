@@ -94,8 +94,25 @@ static void snapshot_free(struct api_snapshot *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; s->views && i < s->n; i++)
+        free(s->views[i]);
+    free(s->views);
     free(s->tenants);
     free(s);
+}
+
+/* Each tenant's answer to its owner, rendered once per snapshot rather
+ * than once per GET.  Left NULL when memory is short: the handler then
+ * renders it itself. */
+static void render_views(struct api_snapshot *s)
+{
+    if (!(s->views = calloc(s->n + 1, sizeof(*s->views))))
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        struct json_object *o = api_tenant_json(&s->tenants[i], 0);
+        s->views[i] = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+    }
 }
 
 struct api_snapshot *api_model_snapshot(struct api_model *m)
@@ -367,6 +384,7 @@ static void derive(struct api_model *m)
     for (size_t i = 0; i < s->n; i++)
         s->by_phase[s->tenants[i].st.phase]++;
     s->synced = all_synced(m, s->error, sizeof(s->error));
+    render_views(s);
     publish(m, s);
     m->changed = 0;
     m->derived_at = api_now_mono();
@@ -763,6 +781,7 @@ int api_model_fixed(const struct api_tenant *tenants, size_t n, struct api_model
         s->by_phase[s->tenants[i].st.phase]++;
     s->synced = 1;
     s->refs = 1;
+    render_views(s);
     m->snap = s;
     m->wake_fd = -1;
     pthread_mutex_init(&m->lock, NULL);

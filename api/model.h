@@ -33,6 +33,8 @@ struct api_snapshot {
     int refs;                /* under the model's lock */
     struct api_tenant *tenants;   /* sorted by id */
     size_t n;
+    char **views;            /* NULL or n strings: tenants[i] as its owner
+                              * sees it (api_tenant_json(t, 0)), or NULL */
     int synced;              /* every watch listed and streaming */
     char error[OS_ERROR_MSG_MAX];  /* the first watch problem, "" when fine */
     int by_phase[TENANT_FAILED + 1];

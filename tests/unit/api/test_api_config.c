@@ -43,6 +43,7 @@ static void test_defaults(void **state)
     assert_string_equal(ac.backend, "local");
     assert_int_equal(ac.tenants_per_account, 3);
     assert_int_equal(ac.token_ttl_s, 3600);
+    assert_int_equal(ac.connection_memory, 32 * 1024);
     assert_null(ac.cors_origins);
     api_config_free(&ac);
 }
