@@ -61,7 +61,8 @@ static void pods_of(struct app *a, const char *tenant, struct pod_names *p)
     qsort(p->v, (size_t)p->n, sizeof(p->v[0]), by_text);
 }
 
-static const char *default_pod(struct app *a, const char *tenant)
+/* The tenant's Odoo pod, or with any != 0 its first pod, or NULL. */
+static const char *default_pod(struct app *a, const char *tenant, int any)
 {
     struct pod_names p;
 
@@ -69,7 +70,7 @@ static const char *default_pod(struct app *a, const char *tenant)
     for (int i = 0; i < p.n; i++)
         if (records_pod_is_odoo(p.v[i]))
             return p.v[i];
-    return p.n ? p.v[0] : NULL;
+    return p.n && any ? p.v[0] : NULL;
 }
 
 static int pod_exists(struct app *a, const char *tenant, const char *pod)
@@ -128,7 +129,7 @@ static void follow(struct app *a, struct logs_state *s, const char *pod)
     s->tail = 1;
     s->first = 0;
     if (!pod)
-        pod = default_pod(a, s->tenant);
+        pod = default_pod(a, s->tenant, 1);
     if (!pod) {
         s->pod[0] = '\0';
         return;
@@ -160,13 +161,18 @@ void view_logs_tick(struct app *a)
         view_logs_close(a);
         return;
     }
-    /* No pod yet (a tenant still provisioning), or the followed Odoo pod
-     * was replaced (a rollout, a deleted pod): follow the tenant's Odoo
-     * pod now.  Other pods keep their names (postgresql-0) or are gone
-     * for good (a Job's), so the stream keeps retrying them by name. */
-    if ((!s->chosen || records_pod_is_odoo(s->pod)) && model_connected(&a->model) &&
-        (!s->pod[0] || !pod_exists(a, s->tenant, s->pod)) && default_pod(a, s->tenant)) {
-        follow(a, s, NULL);
+    if (!model_connected(&a->model))
+        return;
+    /* A tenant still provisioning: its first pod until Odoo's comes (when
+     * the operator picked none).  The followed Odoo pod replaced (a
+     * rollout, a deleted pod): the new one.  Other pods keep their names
+     * (postgresql-0) or are gone for good (a Job's): the stream keeps
+     * retrying them by name. */
+    const char *odoo = default_pod(a, s->tenant, 0);
+    if ((!s->pod[0] && !s->chosen && default_pod(a, s->tenant, 1)) ||
+        (odoo && !s->chosen && !records_pod_is_odoo(s->pod)) ||
+        (odoo && records_pod_is_odoo(s->pod) && !pod_exists(a, s->tenant, s->pod))) {
+        follow(a, s, odoo);
         a->dirty = 1;
     }
 }

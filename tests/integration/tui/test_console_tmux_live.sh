@@ -73,6 +73,11 @@ done
 if [ -n "$new" ] && [ "$new" != "$old" ]; then ok "the log follows the replacement pod ($new)"
 else not_ok "the log follows the replacement pod" "$TMUX_SCREEN"; fi
 
+# p: the tenant's next pod (by name).
+keys live p
+wait_for live "pod postgresql-0" "p moves to the next pod"
+wait_for live "connection received" "postgresql's log streams"
+
 # --- themes at run time: the colours change --------------------------------------
 keys live Escape
 keys live 1
