@@ -170,6 +170,31 @@ static void test_complete(void **state)
     assert_null(strstr(shown, "q "));
 }
 
+/* :theme and :logs complete their argument from the list the caller
+ * passes (theme names, tenant ids); :save-display takes a file, not one. */
+static void test_complete_theme_and_logs(void **state)
+{
+    const char *themes[] = {"dark", "default", "light", "monochrome", "solarized-dark"};
+    const char *ids[] = {"acme", "beta"};
+    char line[64], shown[128];
+    (void)state;
+    strcpy(line, "theme so");
+    assert_int_equal(keymap_complete(line, sizeof(line), themes, 5, 0, shown, sizeof(shown)), 1);
+    assert_string_equal(line, "theme solarized-dark ");
+    strcpy(line, "theme d");
+    assert_int_equal(keymap_complete(line, sizeof(line), themes, 5, 0, shown, sizeof(shown)), 2);
+    assert_string_equal(line, "theme d");
+    assert_string_equal(shown, "dark default");
+    strcpy(line, "logs b");
+    assert_int_equal(keymap_complete(line, sizeof(line), ids, 2, 0, shown, sizeof(shown)), 1);
+    assert_string_equal(line, "logs beta ");
+    strcpy(line, "save-display a");
+    assert_int_equal(keymap_complete(line, sizeof(line), ids, 2, 0, shown, sizeof(shown)), 0);
+    strcpy(line, "sav");
+    assert_int_equal(keymap_complete(line, sizeof(line), ids, 2, 0, shown, sizeof(shown)), 1);
+    assert_string_equal(line, "save-display ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_readonly_drops_writes),
         cmocka_unit_test(test_action_commands),
         cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_complete_theme_and_logs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
