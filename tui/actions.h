@@ -63,7 +63,7 @@ enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2, ACTION_ARG_THEME = 4 };
     X(SUBMIT, NULL, "<Enter>", "", VIEW_CREATE | VIEW_DELETE, ACTION_WRITES, \
       "create / delete once every field is valid") \
     X(LOGS, "logs", "l", "ID", VIEW_TENANTS | VIEW_TENANT, ACTION_ARG_TENANT, \
-      "follow the log of the tenant's Odoo pod (in the detail: the selected pod)") \
+      "follow Odoo's log (in the detail: the selected pod's)") \
     X(NEXT_POD, NULL, "p", "", VIEW_LOGS, 0, "follow the tenant's next pod") \
     X(THEME, "theme", "", "NAME", VIEW_ALL, ACTION_ARG_THEME, "switch the colour theme (Tab completes)") \
     X(THEME_NEXT, NULL, "T", "", VIEW_BROWSE, 0, "cycle through the colour themes") \
