@@ -490,7 +490,13 @@ void ssh_conn_free(struct ssh_conn *c)
                libssh2_session_disconnect(c->session, "bye") == LIBSSH2_ERROR_EAGAIN &&
                ssh_wait(c, deadline, NULL) == 0)
             ;
-        libssh2_session_free(c->session);
+        /* A channel still open (a run stopped mid-command) must be closed
+         * before the session can go: in non-blocking mode that may take
+         * a few calls.  Past the deadline the socket is shut, so the close
+         * fails at once and libssh2 frees everything anyway. */
+        for (int i = 0; libssh2_session_free(c->session) == LIBSSH2_ERROR_EAGAIN && i < 1000; i++)
+            if (ssh_wait(c, deadline, NULL) < 0 && c->fd >= 0)
+                shutdown(c->fd, SHUT_RDWR);
     }
     if (c->fd >= 0)
         close(c->fd);

@@ -36,8 +36,11 @@ static void on_output(void *ud, int stream, const char *data, size_t len)
         c->err += len;
     else
         c->out += len;
-    if (c->pass)
+    if (c->pass) {
+        /* flushed: a test waits for a line before it cuts the connection */
         fwrite(data, 1, len, stream == 2 ? stderr : stdout);
+        fflush(stream == 2 ? stderr : stdout);
+    }
 }
 
 static int env_passphrase(void *ud, const char *path, char *buf, size_t len)

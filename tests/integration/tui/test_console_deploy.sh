@@ -128,9 +128,19 @@ check_contains "... its stderr is in the output pane" 'namespaces "odoo-saas" is
 check_contains "... marked failed" "✗ platform" "$TMUX_SCREEN"
 check_contains "... the steps after it stay pending" "· service" "$TMUX_SCREEN"
 rm -f "$T/state/fail-apply"
+
+# --- q in the middle of a run: asks, then stops it and exits cleanly ----------------------
+rm -f "$T/state/ready"
+touch "$T/state/slow-ready"
+keys dep Enter
+wait_for dep "▶ microk8s-ready" "a run is going again" 20
 keys dep q
-if tmux_gone dep; then ok "q quits when no run is in flight"; else not_ok "q quits when no run is in flight"; fi
-check_eq "the console exits 0" 0 "$(cat "$OS_TMP/dep.exit" 2>/dev/null)"
+wait_for dep "A deployment is running" "q asks first"
+keys dep y
+if tmux_gone dep 20; then ok "y quits in the middle of a run"; else not_ok "y quits in the middle of a run"; fi
+check_eq "the console exits 0 (the run's connection closed, nothing leaked)" 0 "$(cat "$OS_TMP/dep.exit" 2>/dev/null)"
+check_eq "... nothing on stderr" "" "$(cat "$OS_TMP/dep.err" 2>/dev/null)"
+rm -f "$T/state/slow-ready"
 
 # --- an encrypted key: the passphrase is asked in the screen, masked --------------------
 ssh-keygen -q -t ed25519 -N 'tui-secret-7' -f "$T/enckey"
@@ -147,7 +157,8 @@ case "$TMUX_SCREEN" in *tui-secret*) not_ok "... never shown" "$TMUX_SCREEN" ;; 
 keys enc Enter
 wait_for enc "steps would run" "the passphrase unlocks the key (a plan runs)" 20
 keys enc q
-tmux_gone enc >/dev/null
+if tmux_gone enc; then ok "q quits at once when no run is in flight"; else not_ok "q quits at once when no run is in flight"; fi
+check_eq "... exit 0" 0 "$(cat "$OS_TMP/enc.exit" 2>/dev/null)"
 
 # --- scripted, off-screen: a plan -----------------------------------------------------------
 rm -f "$T/state/healthy" "$T/state/active"
