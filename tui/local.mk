@@ -114,7 +114,8 @@ TUI_INTEGRATION = \
 INTEGRATION_TESTS += $(TUI_INTEGRATION)
 # Logs, the detail's fetched parts, the scripted-mode tools; a live tmux run.
 INTEGRATION_TESTS += tests/integration/tui/test_console_logs.sh tests/integration/tui/test_console_tmux_live.sh
-dist_check_SCRIPTS += tests/integration/tui/test_console_logs.sh tests/integration/tui/test_console_tmux_live.sh
+dist_check_SCRIPTS += tests/integration/tui/test_console_logs.sh tests/integration/tui/test_console_tmux_live.sh \
+	tests/integration/tui/drop_proxy.py
 dist_check_SCRIPTS += $(TUI_INTEGRATION) tests/integration/tui/lib-tui.sh
 
 # The Deploy screen's output pane (pure: lines, bounds, sanitizing).

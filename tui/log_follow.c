@@ -15,7 +15,7 @@
 #define BACKOFF_FIRST_MS 1000
 #define BACKOFF_MAX_MS 10000
 
-static void start_call(struct log_follow *f, int tail, long delay_ms);
+static void start_call(struct log_follow *f, long delay_ms);
 
 static int on_data(void *ud, const char *data, size_t len)
 {
@@ -46,20 +46,37 @@ static void on_done(void *ud, struct kube_response *resp)
     f->backoff_ms = f->backoff_ms ? f->backoff_ms * 2 : BACKOFF_FIRST_MS;
     if (f->backoff_ms > BACKOFF_MAX_MS)
         f->backoff_ms = BACKOFF_MAX_MS;
-    /* Lines shown stay; ask only for what comes after them. */
-    start_call(f, f->connects ? 0 : LOG_FOLLOW_TAIL, f->backoff_ms);
+    /* Lines shown stay; the ring drops what the next stream repeats. */
+    log_ring_resume(&f->ring);
+    start_call(f, f->backoff_ms);
     *f->dirty = 1;
 }
 
-static void start_call(struct log_follow *f, int tail, long delay_ms)
+/* "&sinceTime=..." from the second of the newest line, or "". */
+static void since(const struct log_follow *f, char *buf, size_t len)
 {
-    char path[1024], ns[300], pod[600];
+    const char *k = f->ring.last;
+    char t[32];
+
+    buf[0] = '\0';
+    if (strlen(k) < 14)
+        return;
+    snprintf(t, sizeof(t), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", k, k + 4, k + 6, k + 8, k + 10, k + 12);
+    snprintf(buf, len, "&sinceTime=");
+    kube_url_escape(t, buf + strlen(buf), len - strlen(buf));
+}
+
+static void start_call(struct log_follow *f, long delay_ms)
+{
+    char path[1024], ns[300], pod[600], from[96];
     struct kube_call_spec spec = {0};
     struct os_error err;
 
     kube_url_escape(f->ns, ns, sizeof(ns));
     kube_url_escape(f->pod, pod, sizeof(pod));
-    snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods/%s/log?follow=true&tailLines=%d", ns, pod, tail);
+    since(f, from, sizeof(from));
+    snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods/%s/log?follow=true&timestamps=true&tailLines=%d%s",
+             ns, pod, LOG_FOLLOW_TAIL, from);
     spec.method = "GET";
     spec.path = path;
     spec.accept = "text/plain, */*";
@@ -83,11 +100,12 @@ int log_follow_start(struct log_follow *f, struct kube_client *client, const cha
         return os_error_set(err, OS_ERR_INVALID, "no cluster");
     if (log_ring_init(&f->ring, LOG_FOLLOW_LINES) < 0)
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    f->ring.timestamps = 1;
     f->client = client;
     f->dirty = dirty;
     snprintf(f->ns, sizeof(f->ns), "%s", ns);
     snprintf(f->pod, sizeof(f->pod), "%s", pod);
-    start_call(f, LOG_FOLLOW_TAIL, 0);
+    start_call(f, 0);
     if (!f->call) {
         os_error_set(err, OS_ERR_IO, "%s", f->error);
         log_ring_free(&f->ring);

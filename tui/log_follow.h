@@ -6,8 +6,11 @@
  * as watches use it), so it runs on the one event loop and never blocks.
  * When the stream ends (the server's timeout, a dropped connection, the
  * pod restarting) or cannot start (the container is still waiting), it is
- * started again after a backoff (1 s, doubling, at most 10 s), asking only
- * for new lines (tailLines=0), so nothing is shown twice.
+ * started again after a backoff (1 s, doubling, at most 10 s).  Lines come
+ * with the server's timestamps (timestamps=true, taken off for display):
+ * a resumed stream asks from the second of the last line shown (sinceTime,
+ * and tailLines for a server that ignores it) and the ring drops what it
+ * already has, so nothing is shown twice and nothing is missed.
  */
 #ifndef TUI_LOG_FOLLOW_H
 #define TUI_LOG_FOLLOW_H

@@ -31,6 +31,7 @@ void log_ring_clear(struct log_ring *r)
     }
     r->start = r->n = 0;
     r->plen = 0;
+    r->last[0] = r->since[0] = '\0';
 }
 
 void log_ring_free(struct log_ring *r)
@@ -119,14 +120,55 @@ static int keep(struct log_ring *r, const char *text, size_t len)
     return 0;
 }
 
-/* The unfinished line is done: sanitize and keep it. */
+size_t log_timestamp(const char *line, size_t len, char key[24])
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i, k = 0, frac = 0;
+
+    if (len < sizeof(shape))
+        return 0;
+    for (i = 0; i < sizeof(shape) - 1; i++) {
+        int digit = line[i] >= '0' && line[i] <= '9';
+        if (shape[i] == 'd' ? !digit : line[i] != shape[i])
+            return 0;
+        if (digit)
+            key[k++] = line[i];
+    }
+    if (i < len && line[i] == '.')
+        for (i++; i < len && line[i] >= '0' && line[i] <= '9'; i++)
+            if (frac < 9)
+                key[k + frac++] = line[i];
+    while (frac < 9)
+        key[k + frac++] = '0';
+    key[k + 9] = '\0';
+    if (i + 1 >= len || line[i] != 'Z' || line[i + 1] != ' ')
+        return 0;
+    return i + 2;
+}
+
+void log_ring_resume(struct log_ring *r)
+{
+    memcpy(r->since, r->last, sizeof(r->since));
+}
+
+/* The unfinished line is done: sanitize and keep it.  1 when kept, 0
+ * when a resume drops it as a repeat, -1 when out of memory. */
 static int finish(struct log_ring *r)
 {
-    char clean[LOG_LINE_MAX + 1];
-    size_t n = log_sanitize(r->part, r->plen, clean, sizeof(clean));
+    char clean[LOG_LINE_MAX + 1], key[24];
+    size_t skip = r->timestamps ? log_timestamp(r->part, r->plen, key) : 0, n;
 
+    if (skip && r->since[0] && strcmp(key, r->since) <= 0) {
+        r->plen = 0;
+        return 0;
+    }
+    if (skip) {
+        memcpy(r->last, key, sizeof(r->last));
+        r->since[0] = '\0';     /* past the repeats */
+    }
+    n = log_sanitize(r->part + skip, r->plen - skip, clean, sizeof(clean));
     r->plen = 0;
-    return keep(r, clean, n);
+    return keep(r, clean, n) < 0 ? -1 : 1;
 }
 
 int log_ring_feed(struct log_ring *r, const char *data, size_t len)
@@ -135,9 +177,10 @@ int log_ring_feed(struct log_ring *r, const char *data, size_t len)
 
     for (size_t i = 0; i < len; i++) {
         if (data[i] == '\n') {
-            if (finish(r) < 0)
+            int kept = finish(r);
+            if (kept < 0)
                 return -1;
-            added++;
+            added += kept;
         } else if (r->plen < sizeof(r->part)) {
             r->part[r->plen++] = data[i];
         }
@@ -149,7 +192,7 @@ int log_ring_flush(struct log_ring *r)
 {
     if (!r->plen)
         return 0;
-    return finish(r) < 0 ? -1 : 1;
+    return finish(r);
 }
 
 int log_ring_push(struct log_ring *r, const char *text)
@@ -162,5 +205,5 @@ int log_ring_push(struct log_ring *r, const char *text)
         len = sizeof(r->part);
     memcpy(r->part, text, len);
     r->plen = len;
-    return finish(r);
+    return finish(r) < 0 ? -1 : 0;
 }

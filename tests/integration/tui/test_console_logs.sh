@@ -47,8 +47,35 @@ check_contains "logs: help names p" "follow the tenant's next pod" "$(tui_dump 2
 run '<waitfor:connected>:logs nosuch<Enter><dump>'
 check_contains "logs: an unknown tenant says so" 'no tenant "nosuch"' "$(tui_dump 1)"
 
-# --- logs: a pod cannot drive the terminal; the stream resumes ---------------------
-# (the sanitizing itself is unit-tested in tests/unit/tui/test_log_ring.c)
+# --- logs: the stream resumes without a gap or a repeat -------------------------------
+# Through a proxy that cuts every connection after 1.5 s, the log stream
+# drops again and again; each time it resumes from its last line.  (That a
+# pod cannot drive the terminal is unit-tested: tests/unit/tui/test_log_ring.c.)
+if command -v python3 >/dev/null 2>&1; then
+    python3 "$OS_SRCDIR/tests/integration/tui/drop_proxy.py" "${SIM_URL##*:}" 1500 "$OS_TMP/proxy.port" &
+    proxy_pid=$!
+    OS_CLEANUP_HOOK="kill $proxy_pid 2>/dev/null; sim_kill"
+    i=0
+    while [ ! -s "$OS_TMP/proxy.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    sed "s|server: https://127.0.0.1:.*|server: https://127.0.0.1:$(cat "$OS_TMP/proxy.port")|" "$KUBECONFIG" >"$OS_TMP/proxy.kc"
+    rm -f "$OS_TMP/trace.txt"
+    # The drops come on the proxy's clock: the script gives them 6 s.
+    TUI_LINES=40 TUI_COLS=160 run '<waitfor:connected>:logs acme<Enter><waitfor:werkzeug><wait:6000><dump>' \
+        --kubeconfig "$OS_TMP/proxy.kc" --trace "$OS_TMP/trace.txt"
+    kill "$proxy_pid" 2>/dev/null
+    OS_CLEANUP_HOOK=sim_kill
+    n=$(grep -c '/log?follow=true' "$OS_TMP/trace.txt")
+    check "resume: the log stream was cut and asked again ($n requests)" test "$n" -ge 2
+    check "resume: asked again from the last line's second" grep -q '/log?follow=true.*sinceTime=' "$OS_TMP/trace.txt"
+    # The health checks come one a second: every one shown once, none missing.
+    secs=$(tui_dump 1 | sed -n 's/^[0-9-]* \([0-9:]*\),600 1 INFO .* werkzeug: .*/\1/p' |
+        awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
+    gaps=$(printf '%s\n' "$secs" | awk 'NR > 1 && $1 != prev + 1 { print prev "->" $1 } { prev = $1 }')
+    check "resume: health-check lines shown ($(printf '%s\n' "$secs" | grep -c .))" test "$(printf '%s\n' "$secs" | grep -c .)" -ge 6
+    check_eq "resume: one line a second, no repeat, no gap" "" "$gaps"
+else
+    skip "resume: the log stream resumes" "python3 is not installed"
+fi
 
 # --- tenant detail: events, quota, isolation, URL, admin ------------------------------
 api POST /api/v1/namespaces/tenant-acme/events -H 'Content-Type: application/json' -d "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"acme.marker\",\"namespace\":\"tenant-acme\"},\"involvedObject\":{\"kind\":\"Deployment\",\"name\":\"odoo\",\"namespace\":\"tenant-acme\"},\"reason\":\"MarkerReason\",\"message\":\"marker event for the console test\",\"type\":\"Warning\",\"lastTimestamp\":\"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)\"}"

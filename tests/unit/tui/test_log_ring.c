@@ -94,6 +94,43 @@ static void test_sanitize(void **state)
     assert_string_equal(out, "");
 }
 
+static void test_timestamp(void **state)
+{
+    char key[24];
+    (void)state;
+    assert_int_equal(log_timestamp("2026-11-28T06:53:35.600000000Z hello", 36, key), 31);
+    assert_string_equal(key, "20261128065335600000000");
+    assert_int_equal(log_timestamp("2026-11-28T06:53:35.6Z x", 24, key), 23);
+    assert_string_equal(key, "20261128065335600000000");
+    assert_int_equal(log_timestamp("2026-11-28T06:53:35Z x", 22, key), 21);
+    assert_string_equal(key, "20261128065335000000000");
+    assert_int_equal(log_timestamp("2026-11-28 06:53:35,600 odoo", 28, key), 0);
+    assert_int_equal(log_timestamp("2026-11-28T06:53:35.6Zx", 23, key), 0);
+    assert_int_equal(log_timestamp("short", 5, key), 0);
+}
+
+/* A resumed stream repeats lines: only those after the newest kept one
+ * are added; the time is taken off the shown text. */
+static void test_resume(void **state)
+{
+    struct log_ring r;
+    const char *first = "2026-01-01T00:00:01.5Z one\n2026-01-01T00:00:02Z two\n";
+    const char *again = "2026-01-01T00:00:01.5Z one\n2026-01-01T00:00:02Z two\n2026-01-01T00:00:02.000000001Z three\n";
+    (void)state;
+    assert_int_equal(log_ring_init(&r, 10), 0);
+    r.timestamps = 1;
+    assert_int_equal(log_ring_feed(&r, first, strlen(first)), 2);
+    assert_string_equal(log_ring_line(&r, 0), "one");
+    log_ring_resume(&r);
+    assert_int_equal(log_ring_feed(&r, again, strlen(again)), 1);
+    assert_int_equal(r.n, 3);
+    assert_string_equal(log_ring_line(&r, 2), "three");
+    /* past the repeats, an equal time is a new line again */
+    assert_int_equal(log_ring_feed(&r, "2026-01-01T00:00:02.000000001Z four\nno time\n", 44), 2);
+    assert_string_equal(log_ring_line(&r, 4), "no time");
+    log_ring_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +138,8 @@ int main(void)
         cmocka_unit_test(test_bounded),
         cmocka_unit_test(test_long_line_cut),
         cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_timestamp),
+        cmocka_unit_test(test_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
