@@ -10,8 +10,10 @@
  * the first pass, every namespace is looked at.  Dirty namespaces are then
  * handled one by one, in this order:
  *
- *   garbage collector   pods of a deleted Deployment/StatefulSet/Job
- *   workloads           create/delete pods and StatefulSet PVCs
+ *   garbage collector   ReplicaSets of a deleted Deployment, pods of a
+ *                       deleted ReplicaSet/StatefulSet/Job
+ *   workloads           ReplicaSets of Deployments; create/delete pods
+ *                       and StatefulSet PVCs
  *   PVC binder          Immediate storage classes
  *   scheduler, kubelet  bind pending pods, pods' status (kubelet.c)
  *   workload status     from the pods just updated
@@ -51,6 +53,7 @@ struct sim_ctl *sim_ctl_new(int pod_start_ms)
     c->r_pod = kube_resource_by_kind("v1", "Pod");
     c->r_pvc = kube_resource_by_kind("v1", "PersistentVolumeClaim");
     c->r_deploy = kube_resource_by_kind("apps/v1", "Deployment");
+    c->r_rs = kube_resource_by_kind("apps/v1", "ReplicaSet");
     c->r_sts = kube_resource_by_kind("apps/v1", "StatefulSet");
     c->r_job = kube_resource_by_kind("batch/v1", "Job");
     c->r_quota = kube_resource_by_kind("v1", "ResourceQuota");
@@ -240,7 +243,7 @@ static int collect_dirty(struct sim *s, struct nsset *d, int64_t now)
 
 static void view_free(struct sim_nsview *v)
 {
-    struct sim_objvec *all[] = {&v->deployments, &v->statefulsets, &v->jobs, &v->pods, &v->pvcs,
+    struct sim_objvec *all[] = {&v->deployments, &v->replicasets, &v->statefulsets, &v->jobs, &v->pods, &v->pvcs,
                                 &v->quotas, &v->limitranges, &v->services, &v->secrets,
                                 &v->configmaps, &v->events};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -252,7 +255,7 @@ static void view_add(struct sim_ctl *c, struct sim_nsview *v, struct sim_object 
 {
     const struct kube_resource *r = o->res;
     struct sim_objvec *vec = r == c->r_pod ? &v->pods : r == c->r_pvc ? &v->pvcs
-        : r == c->r_deploy ? &v->deployments : r == c->r_sts ? &v->statefulsets
+        : r == c->r_deploy ? &v->deployments : r == c->r_rs ? &v->replicasets : r == c->r_sts ? &v->statefulsets
         : r == c->r_job ? &v->jobs : r == c->r_quota ? &v->quotas
         : r == c->r_limits ? &v->limitranges : r == c->r_svc ? &v->services
         : r == c->r_secret ? &v->secrets : r == c->r_cm ? &v->configmaps

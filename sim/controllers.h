@@ -34,7 +34,7 @@ struct sim_objvec {
 /* The objects of one namespace the controllers look at (borrowed). */
 struct sim_nsview {
     const char *ns;
-    struct sim_objvec deployments, statefulsets, jobs, pods, pvcs, quotas, limitranges,
+    struct sim_objvec deployments, replicasets, statefulsets, jobs, pods, pvcs, quotas, limitranges,
         services, secrets, configmaps, events;
 };
 
@@ -77,7 +77,7 @@ struct sim_ctl {
     size_t nseed_nodes;
     long seed_last;            /* node of the last seeded pod, -1: none */
     char seed_last_ns[254];    /* and its namespace */
-    const struct kube_resource *r_pod, *r_pvc, *r_deploy, *r_sts, *r_job, *r_quota,
+    const struct kube_resource *r_pod, *r_pvc, *r_deploy, *r_rs, *r_sts, *r_job, *r_quota,
         *r_limits, *r_event, *r_node, *r_ns, *r_sc, *r_svc, *r_secret, *r_cm;
 };
 
@@ -120,13 +120,49 @@ void sim_kubelet_pass_end(struct sim *s);
 const char *sim_seed_place(struct sim_ctl *c, const char *ns, int counts);
 
 /* ---- workloads.c ---- */
-/* Deployments, StatefulSets and Jobs of v: create/delete their pods (and
- * StatefulSet PVCs); returns the next retry deadline or 0. */
+/* Deployments (their ReplicaSets), ReplicaSets, StatefulSets and Jobs of
+ * v: create/delete their pods (and StatefulSet PVCs); returns the next
+ * retry deadline or 0. */
 int64_t sim_workloads_pods(struct sim *s, struct sim_nsview *v, int64_t now);
 /* Their status from their pods. */
 void sim_workloads_status(struct sim *s, struct sim_nsview *v, int64_t now);
-/* Delete pods whose controlling Deployment/StatefulSet/Job is gone. */
+/* Delete ReplicaSets and pods whose controlling owner is gone. */
 void sim_gc_pods(struct sim *s, struct sim_nsview *v);
+/* Helpers shared by the workload controllers (workloads.c). */
+/* 10 characters of a hash of a pod template (pod-template-hash). */
+void sim_template_hash(json_object *tmpl, char out[11]);
+/* 1 when obj's controller reference points at owner (by uid). */
+int sim_owned_by(json_object *obj, json_object *owner);
+/* Remove pod o from the store and the view. */
+void sim_delete_pod(struct sim *s, struct sim_nsview *v, struct sim_object *o);
+/* 0 while owner's create retry back-off runs (next gets the deadline). */
+int sim_may_create(struct sim *s, struct sim_object *owner, int64_t now, int64_t *next);
+/* owner's last refusal message (borrowed), or NULL. */
+const char *sim_refusal(struct sim *s, json_object *owner);
+/* Admit (LimitRange, quota) and store obj (taken), a pod or a PVC of
+ * owner; NULL when refused (an event on owner) or out of memory. */
+struct sim_object *sim_create_child(struct sim *s, struct sim_nsview *v, struct sim_object *owner,
+                                    json_object *obj, int is_pod, int64_t now, int64_t *next);
+/* A new pod (caller owns) for owner from template tmpl, named name, with
+ * extra_labels (taken) added to the template's. */
+json_object *sim_pod_from_template(struct sim_object *owner, json_object *tmpl, const char *name,
+                                   json_object *extra_labels);
+/* A new object with up to two string labels (caller owns). */
+json_object *sim_labels2(const char *k1, const char *v1, const char *k2, const char *v2);
+/* "<prefix>-<5 chars>" not used by a pod of v, deterministic. */
+void sim_unique_name(struct sim *s, struct sim_nsview *v, json_object *owner, const char *prefix,
+                     char *buf, size_t len);
+/* A status condition (caller owns) keeping the old one's times when its
+ * status (and reason/message) did not change. */
+json_object *sim_condition(json_object *old_conds, const char *type, const char *status, const char *reason,
+                           const char *message, const char *now_ts, int with_update);
+
+/* ---- replicasets.c ---- */
+/* Deployments roll out through ReplicaSets; ReplicaSets keep their pods.
+ * Returns the next retry deadline or 0. */
+int64_t sim_deployments_pods(struct sim *s, struct sim_nsview *v, int64_t now);
+/* ReplicaSet and Deployment status (ts: now, RFC 3339). */
+void sim_deployments_status(struct sim *s, struct sim_nsview *v, const char *ts);
 
 /* ---- events.c ---- */
 /* Record (or count again) an Event about the stored object inv. */

@@ -54,7 +54,7 @@ static json_object *str_array(const char *csv)
 /* The "all" category of kubectl get all. */
 static int in_all(const struct kube_resource *r)
 {
-    static const char *all[] = {"pods", "services", "deployments", "statefulsets", "jobs", "cronjobs"};
+    static const char *all[] = {"pods", "services", "deployments", "replicasets", "statefulsets", "jobs", "cronjobs"};
     if (r->read_only)
         return 0;
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -99,7 +99,7 @@ static json_object *resource_list(const char *group, const char *version)
             json_object_array_add(res, api_resource(r, "log", "get"));
         if (!strcmp(r->plural, "namespaces"))
             json_object_array_add(res, api_resource(r, "finalize", "update"));
-        if (!strcmp(r->kind, "Deployment") || !strcmp(r->kind, "StatefulSet")) {
+        if (!strcmp(r->kind, "Deployment") || !strcmp(r->kind, "StatefulSet") || !strcmp(r->kind, "ReplicaSet")) {
             json_object *sc = api_resource(r, "scale", "get,patch,update");
             sim_json_set_str(sc, "group", "autoscaling");
             sim_json_set_str(sc, "version", "v1");

@@ -26,6 +26,7 @@ odoo_saas_sim_SOURCES = \
 	sim/faults.c sim/faults.h \
 	sim/controllers.c sim/controllers.h \
 	sim/workloads.c \
+	sim/replicasets.c \
 	sim/kubelet.c \
 	sim/events.c \
 	sim/metrics.c sim/metrics.h \
@@ -48,6 +49,7 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_robustness.sh \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
+	tests/integration/sim/test_replicasets.sh \
 	tests/integration/sim/test_seed_tenants.sh \
 	tests/integration/sim/test_state.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
@@ -61,5 +63,6 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_robustness.sh \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
+	tests/integration/sim/test_replicasets.sh \
 	tests/integration/sim/test_seed_tenants.sh \
 	tests/integration/sim/test_state.sh

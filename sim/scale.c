@@ -95,7 +95,7 @@ void sim_scale(struct sim_request *rq, struct sim_response *rs)
     const struct sim_route *r = &rq->route;
     char manager[128];
 
-    if (strcmp(r->res->kind, "Deployment") && strcmp(r->res->kind, "StatefulSet")) {
+    if (strcmp(r->res->kind, "Deployment") && strcmp(r->res->kind, "StatefulSet") && strcmp(r->res->kind, "ReplicaSet")) {
         sim_respond_status(rs, sim_status_path_not_found());
         return;
     }

@@ -7,7 +7,8 @@
  * the first, worker on the others); namespaces default, kube-system,
  * kube-public, kube-node-lease and traefik; CoreDNS, metrics-server,
  * hostpath-provisioner, calico-kube-controllers and one calico-node per node
- * in kube-system; the traefik Deployment and LoadBalancer Service; the
+ * in kube-system (the Deployments with their ReplicaSets); the traefik
+ * Deployment, ReplicaSet and LoadBalancer Service; the
  * microk8s-hostpath StorageClass and the traefik IngressClass.  Pods are
  * Running and Ready with IPs in 10.1.0.0/16.  Every random choice (uids,
  * pod name suffixes, node placement, pod IPs) comes from the --seed PRNG, so
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "controllers.h"
 #include "sim.h"
 
 struct seeder {
@@ -130,9 +132,12 @@ struct app {
     const char *ports;          /* JSON array for the container, or NULL */
 };
 
-/* A Running, Ready pod; owner is "Kind/name" or NULL. */
+/* A Running, Ready pod controlled by owner_kind/owner_name (owner_uid, or
+ * a made-up one for an object that is not simulated); hash: its
+ * pod-template-hash label, or NULL. */
 static void seed_pod(struct seeder *sd, const struct app *a, const char *pod_name, int node,
-                     const char *owner_kind, const char *owner_name)
+                     const char *owner_kind, const char *owner_name, const char *owner_uid,
+                     const char *hash)
 {
     char buf[4096], ip[32], node_name[32], host_ip[32], cid[65];
     int n = sd->next_pod_ip++;
@@ -145,9 +150,16 @@ static void seed_pod(struct seeder *sd, const struct app *a, const char *pod_nam
     json_object *p = object(sd, "v1", "Pod", pod_name, a->ns);
     json_object *m = sim_json_obj(p, "metadata");
     set_json(m, "labels", a->labels);
+    if (hash)
+        sim_json_set_str(sim_json_obj(m, "labels"), "pod-template-hash", hash);
     if (owner_kind) {
-        snprintf(buf, sizeof(buf), "[{\"apiVersion\":\"apps/v1\",\"kind\":\"%s\",\"name\":\"%s\",\"uid\":\"%016llx\",\"controller\":true,\"blockOwnerDeletion\":true}]",
-                 owner_kind, owner_name, (unsigned long long)sim_rand(sd->s));
+        char uid[40];
+        if (owner_uid)
+            snprintf(uid, sizeof(uid), "%s", owner_uid);
+        else
+            snprintf(uid, sizeof(uid), "%016llx", (unsigned long long)sim_rand(sd->s));
+        snprintf(buf, sizeof(buf), "[{\"apiVersion\":\"apps/v1\",\"kind\":\"%s\",\"name\":\"%s\",\"uid\":\"%s\",\"controller\":true,\"blockOwnerDeletion\":true}]",
+                 owner_kind, owner_name, uid);
         set_json(m, "ownerReferences", buf);
     }
     snprintf(buf, sizeof(buf),
@@ -174,11 +186,45 @@ static void seed_pod(struct seeder *sd, const struct app *a, const char *pod_nam
     add(sd, p);
 }
 
+/* The ReplicaSet of Deployment d for its template, with one Ready pod
+ * (what the Deployment and ReplicaSet controllers would have made). */
+static void seed_replicaset(struct seeder *sd, const struct app *a, json_object *d, const char *hash,
+                            int node)
+{
+    char buf[4096], name[96], suffix[6], pod_name[128];
+    snprintf(name, sizeof(name), "%s-%s", a->name, hash);
+    json_object *rs = object(sd, "apps/v1", "ReplicaSet", name, a->ns);
+    json_object *m = sim_json_obj(rs, "metadata");
+    set_json(m, "labels", a->labels);
+    sim_json_set_str(sim_json_obj(m, "labels"), "pod-template-hash", hash);
+    json_object_object_add(m, "generation", json_object_new_int(1));
+    set_json(m, "annotations", "{\"deployment.kubernetes.io/desired-replicas\":\"1\",\"deployment.kubernetes.io/max-replicas\":\"2\","
+                               "\"deployment.kubernetes.io/revision\":\"1\"}");
+    snprintf(buf, sizeof(buf), "[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"%s\",\"uid\":\"%s\",\"controller\":true,\"blockOwnerDeletion\":true}]",
+             a->name, sim_json_str(d, "metadata.uid"));
+    set_json(m, "ownerReferences", buf);
+    json_object *spec = json_object_new_object();
+    json_object_object_add(spec, "replicas", json_object_new_int(1));
+    json_object *sel = NULL, *tmpl = NULL;
+    json_object_deep_copy(sim_json_path(d, "spec.selector"), &sel, NULL);
+    json_object_deep_copy(sim_json_path(d, "spec.template"), &tmpl, NULL);
+    sim_json_set_str(sim_json_obj(sel, "matchLabels"), "pod-template-hash", hash);
+    sim_json_set_str(sim_json_obj(sim_json_obj(tmpl, "metadata"), "labels"), "pod-template-hash", hash);
+    json_object_object_add(spec, "selector", sel);
+    json_object_object_add(spec, "template", tmpl);
+    json_object_object_add(rs, "spec", spec);
+    set_json(rs, "status", "{\"replicas\":1,\"fullyLabeledReplicas\":1,\"readyReplicas\":1,\"availableReplicas\":1,\"observedGeneration\":1}");
+    char uid[40];
+    snprintf(uid, sizeof(uid), "%s", sim_json_str(rs, "metadata.uid"));
+    add(sd, rs);
+    sim_rand_suffix(sd->s, suffix, 5);
+    snprintf(pod_name, sizeof(pod_name), "%s-%s", name, suffix);
+    seed_pod(sd, a, pod_name, node, "ReplicaSet", name, uid, hash);
+}
+
 static void seed_deployment(struct seeder *sd, const struct app *a, int node)
 {
-    char buf[4096], hash[11], suffix[6], pod_name[128];
-    sim_rand_suffix(sd->s, hash, 10);
-    sim_rand_suffix(sd->s, suffix, 5);
+    char buf[4096], hash[11];
     json_object *d = object(sd, "apps/v1", "Deployment", a->name, a->ns);
     json_object *m = sim_json_obj(d, "metadata");
     set_json(m, "labels", a->labels);
@@ -189,17 +235,16 @@ static void seed_deployment(struct seeder *sd, const struct app *a, int node)
              "\"template\":{\"metadata\":{\"labels\":%s},\"spec\":{\"containers\":[{\"name\":\"%s\",\"image\":\"%s\"%s%s}]}}}",
              a->labels, a->labels, a->container, a->image, a->ports ? ",\"ports\":" : "", a->ports ? a->ports : "");
     set_json(d, "spec", buf);
+    sim_template_hash(sim_json_path(d, "spec.template"), hash);
+    set_json(sim_json_obj(d, "metadata"), "annotations", "{\"deployment.kubernetes.io/revision\":\"1\"}");
     snprintf(buf, sizeof(buf),
              "{\"observedGeneration\":1,\"replicas\":1,\"updatedReplicas\":1,\"readyReplicas\":1,\"availableReplicas\":1,"
              "\"conditions\":[{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"MinimumReplicasAvailable\",\"message\":\"Deployment has minimum availability.\",\"lastUpdateTime\":\"%s\",\"lastTransitionTime\":\"%s\"},"
              "{\"type\":\"Progressing\",\"status\":\"True\",\"reason\":\"NewReplicaSetAvailable\",\"message\":\"ReplicaSet \\\"%s-%s\\\" has successfully progressed.\",\"lastUpdateTime\":\"%s\",\"lastTransitionTime\":\"%s\"}]}",
              sd->created, sd->created, a->name, hash, sd->created, sd->created);
     set_json(d, "status", buf);
+    seed_replicaset(sd, a, d, hash, node);
     add(sd, d);
-    snprintf(pod_name, sizeof(pod_name), "%s-%s-%s", a->name, hash, suffix);
-    char rs_name[96];
-    snprintf(rs_name, sizeof(rs_name), "%s-%s", a->name, hash);
-    seed_pod(sd, a, pod_name, node, "ReplicaSet", rs_name);
 }
 
 static void seed_service(struct seeder *sd, const char *ns, const char *name, const char *ip,
@@ -247,7 +292,7 @@ static void seed_addons(struct seeder *sd)
         char suffix[6], name[32];
         sim_rand_suffix(sd->s, suffix, 5);
         snprintf(name, sizeof(name), "calico-node-%s", suffix);
-        seed_pod(sd, &calico, name, n, "DaemonSet", "calico-node");
+        seed_pod(sd, &calico, name, n, "DaemonSet", "calico-node", NULL, NULL);
     }
     seed_service(sd, "default", "kubernetes", "10.152.183.1", "ClusterIP", NULL,
                  "[{\"name\":\"https\",\"port\":443,\"protocol\":\"TCP\",\"targetPort\":16443}]",

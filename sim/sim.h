@@ -31,7 +31,7 @@
  *   table.c      meta.k8s.io/v1 Table rendering for kubectl
  *   watch.c      chunked watch streams
  *   lifecycle.c  background thread: namespace termination and the phase-2
- *                controllers (controllers.c, workloads.c, kubelet.c,
+ *                controllers (controllers.c, workloads.c, replicasets.c, kubelet.c,
  *                events.c; their interface is controllers.h)
  *   faults.c     --latency-ms and --fail-rate
  *   metrics.c    metrics.k8s.io figures from the running pods

@@ -254,6 +254,20 @@ static void row_deployment(json_object *obj, json_object *cells, int64_t now)
     cell(cells, buf);
 }
 
+static void row_replicaset(json_object *obj, json_object *cells, int64_t now)
+{
+    char buf[1024];
+    cell_name(cells, obj);
+    cell_int(cells, num(obj, "spec.replicas"));
+    cell_int(cells, num(obj, "status.replicas"));
+    cell_int(cells, num(obj, "status.readyReplicas"));
+    cell_age(cells, obj, now);
+    cell_join(cells, sim_json_path(obj, "spec.template.spec.containers"), "name");
+    cell_join(cells, sim_json_path(obj, "spec.template.spec.containers"), "image");
+    selector_text(sim_json_path(obj, "spec.selector"), buf, sizeof(buf));
+    cell(cells, buf);
+}
+
 static void row_statefulset(json_object *obj, json_object *cells, int64_t now)
 {
     char buf[64];
@@ -418,6 +432,10 @@ static const struct column cols_deploy[] = {
     {"Name", "string", 0}, {"Ready", "string", 0}, {"Up-to-date", "integer", 0}, {"Available", "integer", 0},
     {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1},
     {NULL, NULL, 0}};
+static const struct column cols_rs[] = {
+    {"Name", "string", 0}, {"Desired", "integer", 0}, {"Current", "integer", 0}, {"Ready", "integer", 0},
+    {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1},
+    {NULL, NULL, 0}};
 static const struct column cols_sts[] = {
     {"Name", "string", 0}, {"Ready", "string", 0}, {"Age", "string", 0}, {"Containers", "string", 1},
     {"Images", "string", 1}, {NULL, NULL, 0}};
@@ -443,6 +461,7 @@ static const struct kind_table tables[] = {
     {"Pod", cols_pod, row_pod},
     {"Node", cols_node, row_node},
     {"Deployment", cols_deploy, row_deployment},
+    {"ReplicaSet", cols_rs, row_replicaset},
     {"StatefulSet", cols_sts, row_statefulset},
     {"Service", cols_svc, row_service},
     {"PersistentVolumeClaim", cols_pvc, row_pvc},

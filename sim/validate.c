@@ -238,7 +238,8 @@ void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_
         check_name(res, name, inv);
     }
     check_labels(sim_json_path(obj, "metadata.labels"), "metadata.labels", inv);
-    if (!strcmp(res->kind, "Deployment") || !strcmp(res->kind, "StatefulSet"))
+    if (!strcmp(res->kind, "Deployment") || !strcmp(res->kind, "StatefulSet") ||
+        !strcmp(res->kind, "ReplicaSet"))
         check_workload(obj, inv);
     else if (!strcmp(res->kind, "Pod"))
         check_containers(sim_json_path(obj, "spec"), "spec", inv);
@@ -249,7 +250,7 @@ void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_
 int sim_has_status(const struct kube_resource *res)
 {
     static const char *with[] = {"namespaces", "nodes", "pods", "services", "persistentvolumeclaims",
-                                 "resourcequotas", "deployments", "statefulsets", "jobs", "cronjobs",
+                                 "resourcequotas", "deployments", "replicasets", "statefulsets", "jobs", "cronjobs",
                                  "ingresses"};
     if (res->read_only || !strcmp(res->group, "traefik.io"))
         return 0;
@@ -261,7 +262,7 @@ int sim_has_status(const struct kube_resource *res)
 
 int sim_kind_has_generation(const struct kube_resource *res)
 {
-    static const char *with[] = {"Deployment", "StatefulSet", "Job", "CronJob", "Ingress",
+    static const char *with[] = {"Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob", "Ingress",
                                  "NetworkPolicy", "IngressRoute", "IngressClass", "Pod"};
     for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
         if (!strcmp(res->kind, with[i]))
@@ -290,6 +291,7 @@ static const struct kind_fields fields[] = {
     {"ServiceAccount", "secrets,imagePullSecrets,automountServiceAccountToken", NULL},
     {"Event", "involvedObject,reason,message,source,firstTimestamp,lastTimestamp,count,type,eventTime,series,action,related,reportingComponent,reportingInstance", NULL},
     {"Deployment", "spec,status", "replicas,selector,template,strategy,minReadySeconds,revisionHistoryLimit,paused,progressDeadlineSeconds"},
+    {"ReplicaSet", "spec,status", "replicas,minReadySeconds,selector,template"},
     {"StatefulSet", "spec,status", "replicas,selector,template,volumeClaimTemplates,serviceName,podManagementPolicy,updateStrategy,revisionHistoryLimit,minReadySeconds,persistentVolumeClaimRetentionPolicy,ordinals"},
     {"Job", "spec,status", "parallelism,completions,activeDeadlineSeconds,podFailurePolicy,successPolicy,backoffLimit,backoffLimitPerIndex,maxFailedIndexes,selector,manualSelector,template,ttlSecondsAfterFinished,completionMode,suspend,podReplacementPolicy,managedBy"},
     {"CronJob", "spec,status", "schedule,timeZone,startingDeadlineSeconds,concurrencyPolicy,suspend,jobTemplate,successfulJobsHistoryLimit,failedJobsHistoryLimit"},

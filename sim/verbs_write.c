@@ -287,6 +287,9 @@ static void apply_defaults(struct sim *s, const struct kube_resource *res, json_
                 "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":0}}"));
         }
         json_object_object_add(obj, "status", json_object_new_object());
+    } else if (!strcmp(k, "ReplicaSet")) {
+        default_if_missing(sim_json_obj(obj, "spec"), "replicas", json_object_new_int(1));
+        json_object_object_add(obj, "status", json_tokener_parse("{\"replicas\":0}"));
     } else if (!strcmp(k, "Service")) {
         default_service(s, sim_json_obj(obj, "spec"));
         json_object_object_add(obj, "status", json_tokener_parse("{\"loadBalancer\":{}}"));

@@ -1,13 +1,9 @@
 /*
- * workloads.c - the Deployment, StatefulSet and Job controllers and the
- * garbage collector, over one namespace view (see controllers.h).
+ * workloads.c - the StatefulSet and Job controllers, the garbage collector
+ * and the helpers every workload controller uses, over one namespace view (see controllers.h).
  *
- * Deployment: one set of pods per template, without ReplicaSet objects;
- *   pods are "<deploy>-<hash>-<5 chars>" where hash is 10 characters of an
- *   FNV-1a hash of spec.template (also the pod-template-hash label).  A
- *   template change with strategy Recreate deletes the old pods first and
- *   creates the new ones on the next pass; RollingUpdate creates the new
- *   ones and deletes the old once the new are ready.
+ * Deployments and ReplicaSets: replicasets.c, with the helpers exported
+ *   here (controllers.h).
  * StatefulSet: pods "<sts>-<ordinal>", created in order (OrderedReady: the
  *   next only when the previous is Running and Ready), each with the PVCs
  *   "<template>-<sts>-<ordinal>" of volumeClaimTemplates, which stay on
@@ -37,7 +33,7 @@ static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 
 /* 10 characters of an FNV-1a hash of the template, from the alphabet of
  * generated names. */
-static void template_hash(json_object *tmpl, char out[11])
+void sim_template_hash(json_object *tmpl, char out[11])
 {
     const char *js = tmpl ? json_object_to_json_string_ext(tmpl, JSON_C_TO_STRING_PLAIN) : "";
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -57,7 +53,7 @@ static const char *label(json_object *obj, const char *key)
 }
 
 /* 1 when pod's controller reference points at owner (by uid). */
-static int owned_by(json_object *pod, json_object *owner)
+int sim_owned_by(json_object *pod, json_object *owner)
 {
     json_object *ref = sim_ctl_controller_ref(pod);
     const char *a = ref ? sim_json_str(ref, "uid") : NULL;
@@ -73,7 +69,7 @@ static struct sim_object *find_in(struct sim_objvec *vec, const char *name)
     return NULL;
 }
 
-static void delete_pod(struct sim *s, struct sim_nsview *v, struct sim_object *o)
+void sim_delete_pod(struct sim *s, struct sim_nsview *v, struct sim_object *o)
 {
     for (size_t i = 0; i < v->pods.n; i++)
         if (v->pods.v[i] == o)
@@ -150,7 +146,7 @@ static struct sim_rt *owner_rt(struct sim *s, json_object *owner, const char *ns
     return r;
 }
 
-static int may_create(struct sim *s, struct sim_object *owner, int64_t now, int64_t *next)
+int sim_may_create(struct sim *s, struct sim_object *owner, int64_t now, int64_t *next)
 {
     const char *uid = sim_json_str(owner->obj, "metadata.uid");
     struct sim_rt *r = uid ? sim_rt_find(s->ctl, uid) : NULL;
@@ -199,7 +195,7 @@ static void created_ok(struct sim *s, struct sim_object *owner)
 }
 
 /* The last refusal message of owner, or NULL. */
-static const char *refusal(struct sim *s, json_object *owner)
+const char *sim_refusal(struct sim *s, json_object *owner)
 {
     const char *uid = sim_json_str(owner, "metadata.uid");
     struct sim_rt *r = uid ? sim_rt_find(s->ctl, uid) : NULL;
@@ -208,8 +204,8 @@ static const char *refusal(struct sim *s, json_object *owner)
 
 /* Admit and store obj (owned) of resource res ("pods" or
  * "persistentvolumeclaims").  Returns the entry or NULL when refused. */
-static struct sim_object *create_child(struct sim *s, struct sim_nsview *v, struct sim_object *owner,
-                                       json_object *obj, int is_pod, int64_t now, int64_t *next)
+struct sim_object *sim_create_child(struct sim *s, struct sim_nsview *v, struct sim_object *owner,
+                                    json_object *obj, int is_pod, int64_t now, int64_t *next)
 {
     struct sim_ctl *c = s->ctl;
     json_object *quotas = vec_array(&v->quotas), *status = NULL;
@@ -261,8 +257,8 @@ static struct sim_object *create_child(struct sim *s, struct sim_nsview *v, stru
 
 /* A new pod for owner from template, with extra labels (JSON object,
  * taken) and name. */
-static json_object *pod_from_template(struct sim_object *owner, json_object *tmpl, const char *name,
-                                      json_object *extra_labels)
+json_object *sim_pod_from_template(struct sim_object *owner, json_object *tmpl, const char *name,
+                                   json_object *extra_labels)
 {
     json_object *pod = json_object_new_object();
     json_object_object_add(pod, "apiVersion", json_object_new_string("v1"));
@@ -305,7 +301,7 @@ static json_object *pod_from_template(struct sim_object *owner, json_object *tmp
     return pod;
 }
 
-static json_object *labels2(const char *k1, const char *v1, const char *k2, const char *v2)
+json_object *sim_labels2(const char *k1, const char *v1, const char *k2, const char *v2)
 {
     json_object *l = json_object_new_object();
     if (k1)
@@ -322,8 +318,8 @@ static json_object *labels2(const char *k1, const char *v1, const char *k2, cons
  * at the number of pods the owner created so far (its SuccessfulCreate
  * events), so a deleted pod's replacement gets a new name, as it does from
  * a real ReplicaSet. */
-static void unique_name(struct sim *s, struct sim_nsview *v, json_object *owner, const char *prefix,
-                        char *buf, size_t len)
+void sim_unique_name(struct sim *s, struct sim_nsview *v, json_object *owner, const char *prefix,
+                     char *buf, size_t len)
 {
     uint64_t k0 = 0;
     const char *uid = sim_json_str(owner, "metadata.uid");
@@ -357,70 +353,9 @@ static void unique_name(struct sim *s, struct sim_nsview *v, json_object *owner,
     }
 }
 
-/* ---- Deployment ---- */
-
-static void deployment_pods(struct sim *s, struct sim_nsview *v, struct sim_object *d, int64_t now,
-                            int64_t *next)
-{
-    char hash[11], prefix[300], name[320], msg[400];
-    json_object *tmpl = sim_json_path(d->obj, "spec.template");
-    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1);
-    const char *strategy = sim_json_str(d->obj, "spec.strategy.type");
-    int recreate = strategy && !strcmp(strategy, "Recreate");
-    size_t nnew = 0, nold = 0, ready_new = 0;
-
-    if (!tmpl || sim_json_path(d->obj, "metadata.deletionTimestamp"))
-        return;
-    template_hash(tmpl, hash);
-    for (size_t i = 0; i < v->pods.n; i++) {
-        struct sim_object *p = v->pods.v[i];
-        if (!p || !owned_by(p->obj, d->obj))
-            continue;
-        const char *h = label(p->obj, "pod-template-hash");
-        if (h && !strcmp(h, hash)) {
-            nnew++;
-            ready_new += sim_ctl_pod_ready(p->obj);
-        } else {
-            nold++;
-        }
-    }
-    if (nold && (recreate || (int64_t)ready_new >= replicas)) {
-        for (size_t i = 0; i < v->pods.n; i++) {
-            struct sim_object *p = v->pods.v[i];
-            const char *h = p && owned_by(p->obj, d->obj) ? label(p->obj, "pod-template-hash") : NULL;
-            if (p && owned_by(p->obj, d->obj) && (!h || strcmp(h, hash)))
-                delete_pod(s, v, p);
-        }
-        if (recreate)
-            return;        /* the new pods come once the old are gone */
-    }
-    /* Scale down: the newest names last, delete from the end. */
-    for (size_t i = v->pods.n; i-- > 0 && (int64_t)nnew > replicas;) {
-        struct sim_object *p = v->pods.v[i];
-        const char *h = p && owned_by(p->obj, d->obj) ? label(p->obj, "pod-template-hash") : NULL;
-        if (h && !strcmp(h, hash)) {
-            delete_pod(s, v, p);
-            nnew--;
-        }
-    }
-    snprintf(prefix, sizeof(prefix), "%s-%s", d->name, hash);
-    while ((int64_t)nnew < replicas && may_create(s, d, now, next)) {
-        unique_name(s, v, d->obj, prefix, name, sizeof(name));
-        json_object *pod = pod_from_template(d, tmpl, name, labels2("pod-template-hash", hash, NULL, NULL));
-        char gen[320];
-        snprintf(gen, sizeof(gen), "%s-", prefix);
-        sim_json_set_str(sim_json_obj(pod, "metadata"), "generateName", gen);
-        if (!create_child(s, v, d, pod, 1, now, next))
-            break;
-        snprintf(msg, sizeof(msg), "Created pod: %s", name);
-        sim_event_record(s, v, d->obj, "Normal", "SuccessfulCreate", msg, "replicaset-controller", now);
-        nnew++;
-    }
-}
-
 /* A condition with the times of the old one when nothing changed. */
-static json_object *condition(json_object *old_conds, const char *type, const char *status, const char *reason,
-                              const char *message, const char *now_ts, int with_update)
+json_object *sim_condition(json_object *old_conds, const char *type, const char *status, const char *reason,
+                           const char *message, const char *now_ts, int with_update)
 {
     json_object *c = json_object_new_object(), *old = NULL;
     for (size_t i = 0; old_conds && i < json_object_array_length(old_conds); i++) {
@@ -447,50 +382,6 @@ static json_object *condition(json_object *old_conds, const char *type, const ch
     return c;
 }
 
-static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_object *d, const char *ts)
-{
-    char hash[11], msg[600];
-    json_object *tmpl = sim_json_path(d->obj, "spec.template");
-    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1);
-    int64_t total = 0, updated = 0, ready = 0;
-    json_object *old = sim_json_path(d->obj, "status.conditions");
-
-    template_hash(tmpl, hash);
-    for (size_t i = 0; i < v->pods.n; i++) {
-        struct sim_object *p = v->pods.v[i];
-        if (!p || !owned_by(p->obj, d->obj))
-            continue;
-        total++;
-        const char *h = label(p->obj, "pod-template-hash");
-        if (h && !strcmp(h, hash))
-            updated++;
-        ready += sim_ctl_pod_ready(p->obj);
-    }
-    json_object *st = json_object_new_object();
-    json_object_object_add(st, "observedGeneration", json_object_new_int64(sim_ctl_int(d->obj, "metadata.generation", 1)));
-    json_object_object_add(st, "replicas", json_object_new_int64(total));
-    json_object_object_add(st, "updatedReplicas", json_object_new_int64(updated));
-    json_object_object_add(st, "readyReplicas", json_object_new_int64(ready));
-    json_object_object_add(st, "availableReplicas", json_object_new_int64(ready));
-    if (total - ready > 0)
-        json_object_object_add(st, "unavailableReplicas", json_object_new_int64(total - ready));
-    json_object *conds = json_object_new_array();
-    int avail = ready >= replicas;
-    json_object_array_add(conds, condition(old, "Available", avail ? "True" : "False",
-        avail ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        avail ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", ts, 1));
-    int done = updated == replicas && ready >= replicas && total == replicas;
-    snprintf(msg, sizeof(msg), done ? "ReplicaSet \"%s-%s\" has successfully progressed." : "ReplicaSet \"%s-%s\" is progressing.",
-             d->name, hash);
-    json_object_array_add(conds, condition(old, "Progressing", "True",
-        done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", msg, ts, 1));
-    const char *why = refusal(s, d->obj);
-    if (why)
-        json_object_array_add(conds, condition(old, "ReplicaFailure", "True", "FailedCreate", why, ts, 1));
-    json_object_object_add(st, "conditions", conds);
-    sim_ctl_set_status(s, d, st);
-}
-
 /* ---- StatefulSet ---- */
 
 static int ordinal_of(const char *sts, const char *pod)
@@ -506,7 +397,7 @@ static int ordinal_of(const char *sts, const char *pod)
 static void sts_revision(struct sim_object *st, char *buf, size_t len)
 {
     char hash[11];
-    template_hash(sim_json_path(st->obj, "spec.template"), hash);
+    sim_template_hash(sim_json_path(st->obj, "spec.template"), hash);
     snprintf(buf, len, "%s-%s", st->name, hash);
 }
 
@@ -515,7 +406,7 @@ static struct sim_object *sts_pod(struct sim_nsview *v, struct sim_object *st, i
     char name[300];
     snprintf(name, sizeof(name), "%s-%d", st->name, ord);
     struct sim_object *p = find_in(&v->pods, name);
-    return p && owned_by(p->obj, st->obj) ? p : NULL;
+    return p && sim_owned_by(p->obj, st->obj) ? p : NULL;
 }
 
 /* Make the PVCs of ordinal ord; 0 when they all exist. */
@@ -552,7 +443,7 @@ static int sts_claims(struct sim *s, struct sim_nsview *v, struct sim_object *st
             sim_json_set_str(spec, "volumeMode", "Filesystem");
         json_object_object_add(pvc, "spec", spec);
         json_object_object_add(pvc, "status", json_tokener_parse("{\"phase\":\"Pending\"}"));
-        if (!create_child(s, v, st, pvc, 0, now, next))
+        if (!sim_create_child(s, v, st, pvc, 0, now, next))
             return -1;
         char msg[600];
         snprintf(msg, sizeof(msg), "create Claim %s Pod %s-%d in StatefulSet %s success", name, st->name, ord, st->name);
@@ -576,8 +467,8 @@ static void statefulset_pods(struct sim *s, struct sim_nsview *v, struct sim_obj
     /* Scale down, highest ordinal first. */
     for (size_t i = 0; i < v->pods.n; i++) {
         struct sim_object *p = v->pods.v[i];
-        if (p && owned_by(p->obj, st->obj) && ordinal_of(st->name, p->name) >= replicas)
-            delete_pod(s, v, p);
+        if (p && sim_owned_by(p->obj, st->obj) && ordinal_of(st->name, p->name) >= replicas)
+            sim_delete_pod(s, v, p);
     }
     int all_ready = 1;
     for (int ord = 0; ord < replicas; ord++) {
@@ -595,7 +486,7 @@ static void statefulset_pods(struct sim *s, struct sim_nsview *v, struct sim_obj
                         higher_old = 1;
                 }
                 if (!higher_old) {
-                    delete_pod(s, v, p);
+                    sim_delete_pod(s, v, p);
                     return;
                 }
             }
@@ -605,13 +496,13 @@ static void statefulset_pods(struct sim *s, struct sim_nsview *v, struct sim_obj
         }
         if (!parallel && !all_ready)
             return;
-        if (!may_create(s, st, now, next) || sts_claims(s, v, st, ord, now, next))
+        if (!sim_may_create(s, st, now, next) || sts_claims(s, v, st, ord, now, next))
             return;
         snprintf(name, sizeof(name), "%s-%d", st->name, ord);
         snprintf(ordbuf, sizeof(ordbuf), "%d", ord);
-        json_object *extra = labels2("controller-revision-hash", rev, "statefulset.kubernetes.io/pod-name", name);
+        json_object *extra = sim_labels2("controller-revision-hash", rev, "statefulset.kubernetes.io/pod-name", name);
         json_object_object_add(extra, "apps.kubernetes.io/pod-index", json_object_new_string(ordbuf));
-        json_object *pod = pod_from_template(st, tmpl, name, extra);
+        json_object *pod = sim_pod_from_template(st, tmpl, name, extra);
         json_object *spec = sim_json_obj(pod, "spec");
         sim_json_set_str(spec, "hostname", name);
         if (sim_json_str(st->obj, "spec.serviceName"))
@@ -633,7 +524,7 @@ static void statefulset_pods(struct sim *s, struct sim_nsview *v, struct sim_obj
             sim_json_set_str(sim_json_obj(vol, "persistentVolumeClaim"), "claimName", claim);
             json_object_array_put_idx(vols, json_object_array_length(vols), vol);
         }
-        if (!create_child(s, v, st, pod, 1, now, next))
+        if (!sim_create_child(s, v, st, pod, 1, now, next))
             return;
         snprintf(msg, sizeof(msg), "create Pod %s in StatefulSet %s successful", name, st->name);
         sim_event_record(s, v, st->obj, "Normal", "SuccessfulCreate", msg, "statefulset-controller", now);
@@ -648,7 +539,7 @@ static void statefulset_status(struct sim *s, struct sim_nsview *v, struct sim_o
     sts_revision(st, rev, sizeof(rev));
     for (size_t i = 0; i < v->pods.n; i++) {
         struct sim_object *p = v->pods.v[i];
-        if (!p || !owned_by(p->obj, st->obj))
+        if (!p || !sim_owned_by(p->obj, st->obj))
             continue;
         total++;
         ready += sim_ctl_pod_ready(p->obj);
@@ -679,7 +570,7 @@ static struct job_counts job_count(struct sim_nsview *v, struct sim_object *j)
     struct job_counts k = {0};
     for (size_t i = 0; i < v->pods.n; i++) {
         struct sim_object *p = v->pods.v[i];
-        if (!p || !owned_by(p->obj, j->obj))
+        if (!p || !sim_owned_by(p->obj, j->obj))
             continue;
         const char *ph = sim_ctl_pod_phase(p->obj);
         if (!strcmp(ph, "Succeeded"))
@@ -737,19 +628,19 @@ static void job_pods(struct sim *s, struct sim_nsview *v, struct sim_object *j, 
         tmpl = sim_json_path(j->obj, "spec.template");
     }
     if (!tmpl || suspended || job_finished(j->obj) || k.succeeded >= completions || k.failed > backoff ||
-        k.active > 0 || !may_create(s, j, now, next))
+        k.active > 0 || !sim_may_create(s, j, now, next))
         return;
-    unique_name(s, v, j->obj, j->name, name, sizeof(name));
+    sim_unique_name(s, v, j->obj, j->name, name, sizeof(name));
     const char *uid = sim_json_str(j->obj, "metadata.uid");
-    json_object *extra = labels2("batch.kubernetes.io/controller-uid", uid ? uid : "",
+    json_object *extra = sim_labels2("batch.kubernetes.io/controller-uid", uid ? uid : "",
                                  "batch.kubernetes.io/job-name", j->name);
     json_object_object_add(extra, "controller-uid", json_object_new_string(uid ? uid : ""));
     json_object_object_add(extra, "job-name", json_object_new_string(j->name));
-    json_object *pod = pod_from_template(j, tmpl, name, extra);
+    json_object *pod = sim_pod_from_template(j, tmpl, name, extra);
     char gen[320];
     snprintf(gen, sizeof(gen), "%s-", j->name);
     sim_json_set_str(sim_json_obj(pod, "metadata"), "generateName", gen);
-    if (!create_child(s, v, j, pod, 1, now, next))
+    if (!sim_create_child(s, v, j, pod, 1, now, next))
         return;
     snprintf(msg, sizeof(msg), "Created pod: %s", name);
     sim_event_record(s, v, j->obj, "Normal", "SuccessfulCreate", msg, "job-controller", now);
@@ -780,16 +671,16 @@ static void job_status(struct sim *s, struct sim_nsview *v, struct sim_object *j
         const char *done = sim_json_str(old, "completionTime");
         sim_json_set_str(st, "completionTime", done ? done : ts);
         json_object *conds = json_object_new_array();
-        json_object_array_add(conds, condition(oldc, "SuccessCriteriaMet", "True", "CompletionsReached",
+        json_object_array_add(conds, sim_condition(oldc, "SuccessCriteriaMet", "True", "CompletionsReached",
                                                "Reached expected number of succeeded pods", ts, 0));
-        json_object_array_add(conds, condition(oldc, "Complete", "True", "CompletionsReached",
+        json_object_array_add(conds, sim_condition(oldc, "Complete", "True", "CompletionsReached",
                                                "Reached expected number of succeeded pods", ts, 0));
         json_object_object_add(st, "conditions", conds);
     } else if (k.failed > backoff) {
         json_object *conds = json_object_new_array();
-        json_object_array_add(conds, condition(oldc, "FailureTarget", "True", "BackoffLimitExceeded",
+        json_object_array_add(conds, sim_condition(oldc, "FailureTarget", "True", "BackoffLimitExceeded",
                                                "Job has reached the specified backoff limit", ts, 0));
-        json_object_array_add(conds, condition(oldc, "Failed", "True", "BackoffLimitExceeded",
+        json_object_array_add(conds, sim_condition(oldc, "Failed", "True", "BackoffLimitExceeded",
                                                "Job has reached the specified backoff limit", ts, 0));
         json_object_object_add(st, "conditions", conds);
     } else if (oldc) {
@@ -800,27 +691,10 @@ static void job_status(struct sim *s, struct sim_nsview *v, struct sim_object *j
 
 /* ---- entry points ---- */
 
-/* A Deployment whose pods belong to a ReplicaSet "<name>-..." (the seeded
- * add-ons: their ReplicaSets are not simulated) is left alone. */
-static int replicaset_managed(struct sim_nsview *v, struct sim_object *d)
-{
-    size_t n = strlen(d->name);
-    for (size_t i = 0; i < v->pods.n; i++) {
-        json_object *ref = v->pods.v[i] ? sim_ctl_controller_ref(v->pods.v[i]->obj) : NULL;
-        const char *k = ref ? sim_json_str(ref, "kind") : NULL;
-        const char *nm = ref ? sim_json_str(ref, "name") : NULL;
-        if (k && nm && !strcmp(k, "ReplicaSet") && !strncmp(nm, d->name, n) && nm[n] == '-')
-            return 1;
-    }
-    return 0;
-}
-
 int64_t sim_workloads_pods(struct sim *s, struct sim_nsview *v, int64_t now)
 {
     int64_t next = 0;
-    for (size_t i = 0; i < v->deployments.n; i++)
-        if (v->deployments.v[i] && !replicaset_managed(v, v->deployments.v[i]))
-            deployment_pods(s, v, v->deployments.v[i], now, &next);
+    next = sim_deployments_pods(s, v, now);
     for (size_t i = 0; i < v->statefulsets.n; i++)
         if (v->statefulsets.v[i])
             statefulset_pods(s, v, v->statefulsets.v[i], now, &next);
@@ -834,9 +708,7 @@ void sim_workloads_status(struct sim *s, struct sim_nsview *v, int64_t now)
 {
     char ts[32];
     sim_format_time(now, ts, sizeof(ts));
-    for (size_t i = 0; i < v->deployments.n; i++)
-        if (v->deployments.v[i] && !replicaset_managed(v, v->deployments.v[i]))
-            deployment_status(s, v, v->deployments.v[i], ts);
+    sim_deployments_status(s, v, ts);
     for (size_t i = 0; i < v->statefulsets.n; i++)
         if (v->statefulsets.v[i])
             statefulset_status(s, v, v->statefulsets.v[i]);
@@ -855,10 +727,13 @@ static int owner_present(struct sim_objvec *vec, const char *name, const char *u
     return 0;
 }
 
-void sim_gc_pods(struct sim *s, struct sim_nsview *v)
+/* Delete the objects of vec whose controlling owner (of kind Deployment,
+ * ReplicaSet, StatefulSet or Job) is gone, as the garbage collector does
+ * with background propagation. */
+static void gc_vec(struct sim *s, struct sim_nsview *v, struct sim_objvec *vec)
 {
-    for (size_t i = 0; i < v->pods.n; i++) {
-        struct sim_object *p = v->pods.v[i];
+    for (size_t i = 0; i < vec->n; i++) {
+        struct sim_object *p = vec->v[i];
         json_object *ref = p ? sim_ctl_controller_ref(p->obj) : NULL;
         const char *kind = ref ? sim_json_str(ref, "kind") : NULL;
         const char *name = ref ? sim_json_str(ref, "name") : NULL;
@@ -866,9 +741,18 @@ void sim_gc_pods(struct sim *s, struct sim_nsview *v)
         if (!kind || !name || !uid)
             continue;
         struct sim_objvec *owners = !strcmp(kind, "Deployment") ? &v->deployments
+                                  : !strcmp(kind, "ReplicaSet") ? &v->replicasets
                                   : !strcmp(kind, "StatefulSet") ? &v->statefulsets
                                   : !strcmp(kind, "Job") ? &v->jobs : NULL;
-        if (owners && !owner_present(owners, name, uid))
-            delete_pod(s, v, p);
+        if (owners && !owner_present(owners, name, uid)) {
+            vec->v[i] = NULL;
+            sim_store_remove(s, p);
+        }
     }
+}
+
+void sim_gc_pods(struct sim *s, struct sim_nsview *v)
+{
+    gc_vec(s, v, &v->replicasets);     /* first: their pods go in the same pass */
+    gc_vec(s, v, &v->pods);
 }

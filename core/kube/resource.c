@@ -31,6 +31,7 @@ static const struct kube_resource table[] = {
     /* apps/v1 */
     {"apps", "v1", "Deployment", "deployments", "deployment", "deploy", 1, 0, RW},
     {"apps", "v1", "StatefulSet", "statefulsets", "statefulset", "sts", 1, 0, RW},
+    {"apps", "v1", "ReplicaSet", "replicasets", "replicaset", "rs", 1, 0, RW},
     /* batch/v1 */
     {"batch", "v1", "Job", "jobs", "job", "", 1, 0, RW},
     {"batch", "v1", "CronJob", "cronjobs", "cronjob", "cj", 1, 0, RW},

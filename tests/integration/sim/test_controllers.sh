@@ -58,7 +58,8 @@ pj=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o json)
 check_eq "odoo pod has the pod-template-hash label" \
     "$(printf '%s' "$pj" | jq -r '.items[0].metadata.name' | cut -d- -f2)" \
     "$(printf '%s' "$pj" | jq -r '.items[0].metadata.labels["pod-template-hash"]')"
-check_eq "odoo pod is controlled by the Deployment" "Deployment odoo true" \
+check_eq "odoo pod is controlled by its ReplicaSet odoo-<hash>" \
+    "ReplicaSet odoo-$(printf '%s' "$pj" | jq -r '.items[0].metadata.labels["pod-template-hash"]') true" \
     "$(printf '%s' "$pj" | jq -r '.items[0].metadata.ownerReferences[0] | "\(.kind) \(.name) \(.controller)"')"
 check "odoo pod got LimitRange-free requests from its template and an IP" \
     test -n "$(printf '%s' "$pj" | jq -r '.items[0].status.podIP // empty')"
@@ -72,8 +73,8 @@ ev=$($KC get events -n tenant-acme -o json)
 check "Scheduled events" sh -c "printf '%s' '$(printf '%s' "$ev" | jq -r '[.items[].reason] | join(",")')' | grep -q Scheduled"
 check "kubelet events: Pulled, Created, Started" sh -c \
     "$KC get events -n tenant-acme --field-selector involvedObject.name=postgresql-0 -o json | jq -r '[.items[].reason] | sort | unique | join(\",\")' | grep -q 'Created,Pulled,Scheduled,Started'"
-check "SuccessfulCreate events on the Deployment" sh -c \
-    "printf '%s' '$(printf '%s' "$ev" | jq -r '.items[] | select(.reason=="SuccessfulCreate" and .involvedObject.kind=="Deployment") | .message')' | grep -q 'Created pod: odoo-'"
+check "SuccessfulCreate events on the ReplicaSet" sh -c \
+    "printf '%s' '$(printf '%s' "$ev" | jq -r '.items[] | select(.reason=="SuccessfulCreate" and .involvedObject.kind=="ReplicaSet") | .message')' | grep -q 'Created pod: odoo-'"
 
 # ---- metrics.k8s.io from the running pods ----
 out=$($KC top nodes 2>&1)
@@ -205,8 +206,10 @@ spec:
         resources: {requests: {cpu: 500m}, limits: {cpu: "1"}}
 YAML
 $KC apply -f "$OS_TMP/q.yaml" >/dev/null 2>&1
-wait_for "a Deployment over its quota gets a FailedCreate event 'exceeded quota'" 10 sh -c \
-    "$KC get events -n quota-test -o json | jq -r '.items[] | select(.reason==\"FailedCreate\" and .involvedObject.kind==\"Deployment\" and .involvedObject.name==\"big\") | .message' | grep -q 'exceeded quota: small'"
+wait_for "a Deployment over its quota: a FailedCreate event 'exceeded quota' on its ReplicaSet" 10 sh -c \
+    "$KC get events -n quota-test -o json | jq -r '.items[] | select(.reason==\"FailedCreate\" and .involvedObject.kind==\"ReplicaSet\" and (.involvedObject.name | startswith(\"big-\"))) | .message' | grep -q 'exceeded quota: small'"
+check_eq "ReplicaSet condition ReplicaFailure" FailedCreate \
+    "$($KC get rs -n quota-test -o jsonpath='{.items[0].status.conditions[?(@.type=="ReplicaFailure")].reason}')"
 check_eq "no pod was created" 0 "$($KC get pods -n quota-test -o name | wc -l | tr -d ' ')"
 check_eq "Deployment condition ReplicaFailure" FailedCreate \
     "$($KC get deploy -n quota-test big -o jsonpath='{.status.conditions[?(@.type=="ReplicaFailure")].reason}')"

@@ -32,6 +32,8 @@ static void test_contract_paths(void **state)
     assert_string_equal(path("v1", "ResourceQuota", "t", "q", "status"), "/api/v1/namespaces/t/resourcequotas/q/status");
     assert_string_equal(path("apps/v1", "Deployment", "t", NULL, NULL), "/apis/apps/v1/namespaces/t/deployments");
     assert_string_equal(path("apps/v1", "StatefulSet", NULL, NULL, NULL), "/apis/apps/v1/statefulsets");
+    assert_string_equal(path("apps/v1", "ReplicaSet", "t", "odoo-5b5d8bd7bd", NULL),
+                        "/apis/apps/v1/namespaces/t/replicasets/odoo-5b5d8bd7bd");
     assert_string_equal(path("networking.k8s.io/v1", "NetworkPolicy", "t", "deny", NULL),
                         "/apis/networking.k8s.io/v1/namespaces/t/networkpolicies/deny");
     assert_string_equal(path("storage.k8s.io/v1", "StorageClass", NULL, "microk8s-hostpath", NULL),

@@ -1,0 +1,339 @@
+/*
+ * replicasets.c - the Deployment and ReplicaSet controllers, over one
+ * namespace view (see controllers.h).
+ *
+ * Deployment: one ReplicaSet per pod template, "<deploy>-<hash>" where hash
+ *   is sim_template_hash() of spec.template (also the pod-template-hash
+ *   label of the ReplicaSet, of its selector and template, and so of its
+ *   pods).  The ReplicaSet is controlled by the Deployment
+ *   (ownerReferences, controller: true) and carries the
+ *   deployment.kubernetes.io/revision annotation, as does the Deployment.
+ *   RollingUpdate scales the new ReplicaSet to spec.replicas at once and
+ *   the old ones to 0 once the new pods are Ready (maxSurge and
+ *   maxUnavailable are not followed); Recreate scales the old ones to 0
+ *   first and the new one up once their pods are gone.  Old ReplicaSets
+ *   stay with 0 replicas (revision history); going back to an old template
+ *   reuses its ReplicaSet with the next revision number.
+ * ReplicaSet: pods "<rs>-<5 chars>" from its template, controlled by it;
+ *   scaled down from the newest.  Its status counts its pods.
+ * Deployment status counts the pods of all its ReplicaSets.
+ *
+ * Called with sim->lock held.  While seeding (nothing can hold a stored
+ * tree yet) objects are changed in place instead of replaced.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controllers.h"
+
+#define REVISION "deployment.kubernetes.io/revision"
+
+static long revision_of(json_object *obj)
+{
+    json_object *a = sim_json_path(obj, "metadata.annotations"), *r;
+    return a && json_object_object_get_ex(a, REVISION, &r) ? strtol(json_object_get_string(r), NULL, 10) : 0;
+}
+
+/* Write nobj (owned) as o's new tree: in place while seeding. */
+static void put_tree(struct sim *s, struct sim_object *o, json_object *nobj)
+{
+    if (s->ctl->seeding) {
+        json_object_put(o->obj);
+        o->obj = nobj;
+        free(o->item_json);
+        o->item_json = NULL;
+    } else {
+        sim_store_replace(s, o, nobj);
+    }
+}
+
+/* Set metadata.annotations[REVISION] of o to rev when it differs. */
+static void set_revision(struct sim *s, struct sim_object *o, long rev)
+{
+    char buf[24];
+    if (revision_of(o->obj) == rev)
+        return;
+    snprintf(buf, sizeof(buf), "%ld", rev);
+    json_object *n = sim_ctl_copy(o->obj);
+    sim_json_set_str(sim_json_obj(sim_json_obj(n, "metadata"), "annotations"), REVISION, buf);
+    put_tree(s, o, n);
+}
+
+static void scaled_event(struct sim *s, struct sim_nsview *v, struct sim_object *d, const char *rs,
+                         int64_t from, int64_t to, int64_t now)
+{
+    char msg[400];
+    snprintf(msg, sizeof(msg), "Scaled %s replica set %s from %lld to %lld", to > from ? "up" : "down", rs,
+             (long long)from, (long long)to);
+    sim_event_record(s, v, d->obj, "Normal", "ScalingReplicaSet", msg, "deployment-controller", now);
+}
+
+/* A new ReplicaSet of d for template tmpl (stored and added to v). */
+static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct sim_object *d,
+                                    json_object *tmpl, const char *hash, int64_t replicas, long rev,
+                                    int64_t now)
+{
+    char name[300], buf[32];
+    snprintf(name, sizeof(name), "%s-%s", d->name, hash);
+    json_object *rs = json_object_new_object();
+    json_object_object_add(rs, "apiVersion", json_object_new_string("apps/v1"));
+    json_object_object_add(rs, "kind", json_object_new_string("ReplicaSet"));
+    json_object *m = sim_json_obj(rs, "metadata");
+    sim_json_set_str(m, "name", name);
+    json_object_object_add(m, "generation", json_object_new_int64(1));
+    sim_json_set_str(m, "namespace", d->ns);
+    json_object *labels = sim_ctl_copy(sim_json_path(tmpl, "metadata.labels"));
+    if (!labels)
+        labels = json_object_new_object();
+    sim_json_set_str(labels, "pod-template-hash", hash);
+    json_object_object_add(m, "labels", labels);
+    json_object *ann = sim_json_obj(m, "annotations");
+    snprintf(buf, sizeof(buf), "%lld", (long long)sim_ctl_int(d->obj, "spec.replicas", 1));
+    sim_json_set_str(ann, "deployment.kubernetes.io/desired-replicas", buf);
+    sim_json_set_str(ann, "deployment.kubernetes.io/max-replicas", buf);
+    snprintf(buf, sizeof(buf), "%ld", rev);
+    sim_json_set_str(ann, REVISION, buf);
+    json_object *ref = json_object_new_object();
+    sim_json_set_str(ref, "apiVersion", "apps/v1");
+    sim_json_set_str(ref, "kind", "Deployment");
+    sim_json_set_str(ref, "name", d->name);
+    sim_json_set_str(ref, "uid", sim_json_str(d->obj, "metadata.uid") ? sim_json_str(d->obj, "metadata.uid") : "");
+    json_object_object_add(ref, "controller", json_object_new_boolean(1));
+    json_object_object_add(ref, "blockOwnerDeletion", json_object_new_boolean(1));
+    json_object *refs = json_object_new_array();
+    json_object_array_add(refs, ref);
+    json_object_object_add(m, "ownerReferences", refs);
+    if (s->ctl->seeding) {       /* a demo cluster that has run for an hour */
+        char ts[32];
+        sim_format_time(now - 3600 * 1000, ts, sizeof(ts));
+        sim_json_set_str(m, "creationTimestamp", ts);
+    }
+    json_object *spec = sim_json_obj(rs, "spec");
+    json_object_object_add(spec, "replicas", json_object_new_int64(replicas));
+    json_object *mrs = sim_json_path(d->obj, "spec.minReadySeconds");
+    if (mrs)
+        json_object_object_add(spec, "minReadySeconds", json_object_get(mrs));
+    json_object *sel = sim_ctl_copy(sim_json_path(d->obj, "spec.selector"));
+    if (!sel)
+        sel = json_object_new_object();
+    sim_json_set_str(sim_json_obj(sel, "matchLabels"), "pod-template-hash", hash);
+    json_object_object_add(spec, "selector", sel);
+    json_object *t = sim_ctl_copy(tmpl);
+    sim_json_set_str(sim_json_obj(sim_json_obj(t, "metadata"), "labels"), "pod-template-hash", hash);
+    json_object_object_add(spec, "template", t);
+    sim_object_defaults(s, s->ctl->r_rs, rs);
+    sim_managed_update(rs, NULL, "kube-controller-manager", "Update", "apps/v1", now);
+    struct sim_object *o = sim_store_add(s, s->ctl->r_rs, rs);
+    if (!o)
+        return NULL;
+    sim_objvec_push(&v->replicasets, o);
+    if (replicas > 0)
+        scaled_event(s, v, d, name, 0, replicas, now);
+    return o;
+}
+
+/* Set rs's spec.replicas to want (the Deployment's desired count in its
+ * annotation). */
+static void rs_scale(struct sim *s, struct sim_nsview *v, struct sim_object *d, struct sim_object *rs,
+                     int64_t want, int64_t now)
+{
+    int64_t have = sim_ctl_int(rs->obj, "spec.replicas", 1);
+    if (have == want)
+        return;
+    char buf[32];
+    json_object *n = sim_ctl_copy(rs->obj);
+    json_object *m = sim_json_obj(n, "metadata");
+    json_object_object_add(sim_json_obj(n, "spec"), "replicas", json_object_new_int64(want));
+    json_object_object_add(m, "generation", json_object_new_int64(sim_ctl_int(n, "metadata.generation", 1) + 1));
+    snprintf(buf, sizeof(buf), "%lld", (long long)sim_ctl_int(d->obj, "spec.replicas", 1));
+    sim_json_set_str(sim_json_obj(m, "annotations"), "deployment.kubernetes.io/desired-replicas", buf);
+    put_tree(s, rs, n);
+    scaled_event(s, v, d, rs->name, have, want, now);
+}
+
+/* Pods of v controlled by rs: how many, how many Ready. */
+static int64_t rs_pods(struct sim_nsview *v, struct sim_object *rs, int64_t *ready)
+{
+    int64_t n = 0;
+    if (ready)
+        *ready = 0;
+    for (size_t i = 0; i < v->pods.n; i++) {
+        struct sim_object *p = v->pods.v[i];
+        if (!p || !sim_owned_by(p->obj, rs->obj))
+            continue;
+        n++;
+        if (ready)
+            *ready += sim_ctl_pod_ready(p->obj);
+    }
+    return n;
+}
+
+static void deployment_rollout(struct sim *s, struct sim_nsview *v, struct sim_object *d, int64_t now)
+{
+    char hash[11], name[300];
+    json_object *tmpl = sim_json_path(d->obj, "spec.template");
+    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1), old_pods = 0, ready = 0;
+    const char *strategy = sim_json_str(d->obj, "spec.strategy.type");
+    int recreate = strategy && !strcmp(strategy, "Recreate");
+    struct sim_object *nrs = NULL;
+    long maxrev = 0;
+
+    if (!tmpl || sim_json_path(d->obj, "metadata.deletionTimestamp"))
+        return;
+    sim_template_hash(tmpl, hash);
+    snprintf(name, sizeof(name), "%s-%s", d->name, hash);
+    for (size_t i = 0; i < v->replicasets.n; i++) {
+        struct sim_object *rs = v->replicasets.v[i];
+        if (!rs || !sim_owned_by(rs->obj, d->obj))
+            continue;
+        long r = revision_of(rs->obj);
+        if (r > maxrev)
+            maxrev = r;
+        if (!strcmp(rs->name, name))
+            nrs = rs;
+        else
+            old_pods += rs_pods(v, rs, NULL);
+    }
+    if (!nrs && !(nrs = rs_create(s, v, d, tmpl, hash, recreate && old_pods ? 0 : replicas, maxrev + 1, now)))
+        return;
+    if (revision_of(nrs->obj) < maxrev)        /* back to an older template */
+        set_revision(s, nrs, maxrev + 1);
+    set_revision(s, d, revision_of(nrs->obj));
+    rs_pods(v, nrs, &ready);
+    for (size_t i = 0; i < v->replicasets.n; i++) {
+        struct sim_object *rs = v->replicasets.v[i];
+        if (rs && rs != nrs && sim_owned_by(rs->obj, d->obj) && (recreate || ready >= replicas))
+            rs_scale(s, v, d, rs, 0, now);
+    }
+    rs_scale(s, v, d, nrs, recreate && old_pods ? 0 : replicas, now);
+}
+
+static void replicaset_pods(struct sim *s, struct sim_nsview *v, struct sim_object *rs, int64_t now,
+                            int64_t *next)
+{
+    char name[320], gen[320], msg[400];
+    json_object *tmpl = sim_json_path(rs->obj, "spec.template");
+    int64_t replicas = sim_ctl_int(rs->obj, "spec.replicas", 1);
+    int64_t have = rs_pods(v, rs, NULL);
+
+    if (!tmpl || sim_json_path(rs->obj, "metadata.deletionTimestamp"))
+        return;
+    /* Scale down: the newest names last, delete from the end. */
+    for (size_t i = v->pods.n; i-- > 0 && have > replicas;) {
+        struct sim_object *p = v->pods.v[i];
+        if (p && sim_owned_by(p->obj, rs->obj)) {
+            sim_delete_pod(s, v, p);
+            have--;
+        }
+    }
+    snprintf(gen, sizeof(gen), "%s-", rs->name);
+    while (have < replicas && sim_may_create(s, rs, now, next)) {
+        sim_unique_name(s, v, rs->obj, rs->name, name, sizeof(name));
+        json_object *pod = sim_pod_from_template(rs, tmpl, name, json_object_new_object());
+        sim_json_set_str(sim_json_obj(pod, "metadata"), "generateName", gen);
+        if (!sim_create_child(s, v, rs, pod, 1, now, next))
+            break;
+        snprintf(msg, sizeof(msg), "Created pod: %s", name);
+        sim_event_record(s, v, rs->obj, "Normal", "SuccessfulCreate", msg, "replicaset-controller", now);
+        have++;
+    }
+}
+
+int64_t sim_deployments_pods(struct sim *s, struct sim_nsview *v, int64_t now)
+{
+    int64_t next = 0;
+    for (size_t i = 0; i < v->deployments.n; i++)
+        if (v->deployments.v[i])
+            deployment_rollout(s, v, v->deployments.v[i], now);
+    for (size_t i = 0; i < v->replicasets.n; i++)
+        if (v->replicasets.v[i])
+            replicaset_pods(s, v, v->replicasets.v[i], now, &next);
+    return next;
+}
+
+/* ---- status ---- */
+
+static void replicaset_status(struct sim *s, struct sim_nsview *v, struct sim_object *rs, const char *ts)
+{
+    int64_t ready = 0, n = rs_pods(v, rs, &ready);
+    json_object *st = json_object_new_object();
+    /* The API's omitempty: zero counts other than replicas are left out. */
+    json_object_object_add(st, "replicas", json_object_new_int64(n));
+    if (n)
+        json_object_object_add(st, "fullyLabeledReplicas", json_object_new_int64(n));
+    if (ready) {
+        json_object_object_add(st, "readyReplicas", json_object_new_int64(ready));
+        json_object_object_add(st, "availableReplicas", json_object_new_int64(ready));
+    }
+    json_object_object_add(st, "observedGeneration", json_object_new_int64(sim_ctl_int(rs->obj, "metadata.generation", 1)));
+    const char *why = sim_refusal(s, rs->obj);
+    if (why) {
+        json_object *conds = json_object_new_array();
+        json_object_array_add(conds, sim_condition(sim_json_path(rs->obj, "status.conditions"), "ReplicaFailure",
+                                                   "True", "FailedCreate", why, ts, 0));
+        json_object_object_add(st, "conditions", conds);
+    }
+    sim_ctl_set_status(s, rs, st);
+}
+
+static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_object *d, const char *ts)
+{
+    char hash[11], msg[600];
+    json_object *tmpl = sim_json_path(d->obj, "spec.template");
+    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1);
+    int64_t total = 0, updated = 0, ready = 0;
+    json_object *old = sim_json_path(d->obj, "status.conditions");
+    struct sim_object *nrs = NULL;
+
+    sim_template_hash(tmpl, hash);
+    snprintf(msg, sizeof(msg), "%s-%s", d->name, hash);
+    for (size_t i = 0; i < v->replicasets.n; i++) {
+        struct sim_object *rs = v->replicasets.v[i];
+        if (!rs || !sim_owned_by(rs->obj, d->obj))
+            continue;
+        int64_t r = 0, n = rs_pods(v, rs, &r);
+        total += n;
+        ready += r;
+        if (!strcmp(rs->name, msg)) {
+            updated = n;
+            nrs = rs;
+        }
+    }
+    json_object *st = json_object_new_object();
+    json_object_object_add(st, "observedGeneration", json_object_new_int64(sim_ctl_int(d->obj, "metadata.generation", 1)));
+    json_object_object_add(st, "replicas", json_object_new_int64(total));
+    json_object_object_add(st, "updatedReplicas", json_object_new_int64(updated));
+    json_object_object_add(st, "readyReplicas", json_object_new_int64(ready));
+    json_object_object_add(st, "availableReplicas", json_object_new_int64(ready));
+    if (total - ready > 0)
+        json_object_object_add(st, "unavailableReplicas", json_object_new_int64(total - ready));
+    json_object *conds = json_object_new_array();
+    int avail = ready >= replicas;
+    json_object_array_add(conds, sim_condition(old, "Available", avail ? "True" : "False",
+        avail ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        avail ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", ts, 1));
+    int done = updated == replicas && ready >= replicas && total == replicas;
+    char text[700];
+    snprintf(text, sizeof(text), done ? "ReplicaSet \"%s\" has successfully progressed." : "ReplicaSet \"%s\" is progressing.",
+             msg);
+    json_object_array_add(conds, sim_condition(old, "Progressing", "True",
+        done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", text, ts, 1));
+    const char *why = nrs ? sim_refusal(s, nrs->obj) : NULL;
+    if (why)
+        json_object_array_add(conds, sim_condition(old, "ReplicaFailure", "True", "FailedCreate", why, ts, 1));
+    json_object_object_add(st, "conditions", conds);
+    sim_ctl_set_status(s, d, st);
+}
+
+void sim_deployments_status(struct sim *s, struct sim_nsview *v, const char *ts)
+{
+    for (size_t i = 0; i < v->replicasets.n; i++)
+        if (v->replicasets.v[i])
+            replicaset_status(s, v, v->replicasets.v[i], ts);
+    for (size_t i = 0; i < v->deployments.n; i++)
+        if (v->deployments.v[i])
+            deployment_status(s, v, v->deployments.v[i], ts);
+}
