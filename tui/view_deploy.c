@@ -22,9 +22,11 @@
  * A rerun costs one more connection; each step's check makes it resume
  * where the first one stopped.
  *
- * Waits that remain: getaddrinfo() when a run starts (an IP address
- * resolves at once; a name waits for the resolver) and the polite
- * disconnect when a run ends (at most 2 s, on a dead link only).
+ * Waits that remain: the polite disconnect when a run ends (at most 2 s,
+ * on a dead link only), and quitting while a host name is being looked up
+ * waits for the resolver.  The lookup itself runs in the background
+ * (getaddrinfo_a); the engine has no socket then and is stepped on the
+ * loop's 250 ms turn.
  */
 #include "config.h"
 
@@ -409,6 +411,9 @@ static int action(struct app *a, enum action act)
         d->plan = !d->plan;
         app_message(a, 0, "plan %s: %s", d->plan ? "on" : "off",
                     d->plan ? "the next run only checks" : "the next run deploys");
+        return APP_HANDLED | APP_REDRAW;
+    case ACTION_DEPLOY_ACCEPT:
+        app_message(a, 1, "no unknown host key to accept (a run asks when it meets one)");
         return APP_HANDLED | APP_REDRAW;
     case ACTION_PAGE_UP: d->scroll += page; break;
     case ACTION_PAGE_DOWN: d->scroll -= page; break;

@@ -12,7 +12,7 @@
  * pumps them and returns DEPLOY_AGAIN as soon as the socket would block.
  * Connecting and the SFTP upload are state machines too (ssh_session.c,
  * sftp_upload.c), so the engine waits only in the places those files
- * name: name resolution, the agent and a passphrase prompt.
+ * name: the agent and a passphrase prompt.
  *
  * Every command is sent as "<prelude>\n<command>", the prelude defining
  * the variables steps.c documents.  Values put in the prelude are
@@ -542,7 +542,8 @@ static int drive(struct deploy_engine *e, struct os_error *err)
 
     while ((rc = deploy_engine_step(e)) == DEPLOY_AGAIN) {
         p = (struct pollfd){.fd = deploy_engine_fd(e), .events = deploy_engine_events(e)};
-        if (p.fd >= 0 && poll(&p, 1, 1000) < 0 && errno != EINTR)
+        /* no socket yet while a name is resolved: look again soon */
+        if (poll(&p, p.fd >= 0 ? 1 : 0, p.fd >= 0 ? 1000 : 10) < 0 && errno != EINTR)
             break;
     }
     if (rc == DEPLOY_DONE)

@@ -13,8 +13,10 @@
  * waiting on the network (connecting, checks, commands and the SFTP
  * upload all return as soon as the socket would block), so an event loop
  * can poll deploy_engine_fd() for deploy_engine_events() and call it
- * again.  It waits only for name resolution, ssh-agent and a passphrase
- * prompt.  deploy_run() is the blocking wrapper the CLI uses.
+ * again.  It waits only for ssh-agent and a passphrase prompt (a host
+ * name is resolved in the background: meanwhile deploy_engine_fd() is
+ * -1, so call again within a few hundred ms).  deploy_run() is the
+ * blocking wrapper the CLI uses.
  */
 #ifndef DEPLOY_DEPLOY_H
 #define DEPLOY_DEPLOY_H

@@ -12,16 +12,21 @@
  * after use.  When everything fails, one message lists what was tried and
  * why each failed, without key material.
  *
- * Connecting is a state machine (TCP, HANDSHAKE, HOSTKEY, METHODS, AGENT,
- * KEYS, READY) advanced by ssh_conn_pump() whenever the socket is ready,
- * under one deadline for the whole connect; ssh_conn_open() is the
- * blocking wrapper.  The session stays in non-blocking mode and every
- * libssh2 call that returns LIBSSH2_ERROR_EAGAIN is simply called again
- * on the next pump.  Three things still wait inside one pump: name
- * resolution (getaddrinfo), the agent (libssh2 1.10 talks to it
+ * Connecting is a state machine (RESOLVE, TCP, HANDSHAKE, HOSTKEY,
+ * METHODS, AGENT, KEYS, READY) advanced by ssh_conn_pump() whenever the
+ * socket is ready, under one deadline for the whole connect;
+ * ssh_conn_open() is the blocking wrapper.  The session stays in
+ * non-blocking mode and every libssh2 call that returns
+ * LIBSSH2_ERROR_EAGAIN is simply called again on the next pump.
+ *
+ * Names are resolved with glibc's getaddrinfo_a() (an address needs no
+ * resolver and is taken at once): there is no socket to poll while it
+ * runs, so ssh_conn_fd() is -1 and the caller just pumps again soon.  Two
+ * things still wait inside one pump: the agent (libssh2 1.10 talks to it
  * synchronously, so the session is made blocking with the remaining
  * deadline as its timeout for that part only), and the passphrase
- * callback.
+ * callback.  Freeing a connection while its name is being resolved waits
+ * for the resolver (glibc cannot cancel a lookup in progress).
  */
 #include "config.h"
 
@@ -29,6 +34,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +47,7 @@
 #define AUTH_NOTES_MAX 400
 #define NKEYS 3
 
-enum conn_state { C_TCP, C_HANDSHAKE, C_HOSTKEY, C_METHODS, C_AGENT, C_KEYS, C_READY };
+enum conn_state { C_RESOLVE, C_TCP, C_HANDSHAKE, C_HOSTKEY, C_METHODS, C_AGENT, C_KEYS, C_READY };
 
 /* The connect in progress; freed once the connection is ready. */
 struct ssh_pending {
@@ -57,6 +63,10 @@ struct ssh_pending {
     char pass[256];
     char notes[AUTH_NOTES_MAX];
     char expect_fp[SSH_FP_MAX];   /* accept_fingerprint, or "" */
+    struct gaicb req;             /* the name lookup (getaddrinfo_a) */
+    struct addrinfo hints;
+    char portstr[16];
+    int resolving;                /* req is in glibc's hands */
 };
 
 int64_t ssh_now_ms(void)
@@ -73,6 +83,8 @@ short ssh_conn_events(const struct ssh_conn *c)
 
     if (c->state == C_TCP)
         return POLLOUT;
+    if (c->state == C_RESOLVE)
+        return POLLIN;            /* no socket yet */
     dir = libssh2_session_block_directions(c->session);
     if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
         ev |= POLLIN;
@@ -94,6 +106,10 @@ int ssh_wait(struct ssh_conn *c, int64_t deadline_ms, struct os_error *err)
 
     if (left <= 0)
         return os_error_set(err, OS_ERR_NET, "timed out waiting for the SSH server");
+    if (c->fd < 0) {              /* resolving a name: nothing to poll yet */
+        poll(NULL, 0, left > 10 ? 10 : (int)left);
+        return 0;
+    }
     do {
         n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
     } while (n < 0 && errno == EINTR);
@@ -302,6 +318,25 @@ static int step_methods(struct ssh_conn *c, struct os_error *err)
 
 /* ---- the machine ----------------------------------------------------- */
 
+/* The name lookup finished?  Then start the TCP connect. */
+static int step_resolve(struct ssh_conn *c, struct os_error *err)
+{
+    struct ssh_pending *p = c->pending;
+    int rc = gai_error(&p->req);
+
+    if (rc == EAI_INPROGRESS)
+        return 0;
+    p->resolving = 0;
+    if (rc != 0)
+        return os_error_set(err, OS_ERR_NET, "%s: %s", p->o.host, gai_strerror(rc));
+    p->ai = p->res = p->req.ar_result;
+    p->req.ar_result = NULL;
+    if (tcp_next(c, err) < 0)
+        return err->code;
+    c->state = C_TCP;
+    return 1;
+}
+
 static int step_handshake(struct ssh_conn *c, struct os_error *err)
 {
     int rc = libssh2_session_handshake(c->session, c->fd);
@@ -348,6 +383,7 @@ int ssh_conn_pump(struct ssh_conn *c, struct os_error *err)
                             c->pending->o.host, c->pending->o.port);
     while (rc == 1 && c->state != C_READY) {
         switch (c->state) {
+        case C_RESOLVE: rc = step_resolve(c, err); break;
         case C_TCP: rc = step_tcp(c, err); break;
         case C_HANDSHAKE: rc = step_handshake(c, err); break;
         case C_HOSTKEY: rc = step_hostkey(c, err); break;
@@ -393,11 +429,34 @@ static void key_list(struct ssh_pending *p)
         snprintf(p->keys[p->nkeys++], sizeof(p->keys[0]), "%s/%s", home, defaults[i]);
 }
 
+/* An address is used as it is; a name is looked up in the background. */
+static int resolve_start(struct ssh_conn *c, struct os_error *err)
+{
+    struct ssh_pending *p = c->pending;
+    struct addrinfo numeric = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
+    struct gaicb *list[1] = {&p->req};
+    struct sigevent none = {.sigev_notify = SIGEV_NONE};
+    int rc;
+
+    snprintf(p->portstr, sizeof(p->portstr), "%d", p->o.port);
+    if (getaddrinfo(p->o.host, p->portstr, &numeric, &p->res) == 0) {
+        p->ai = p->res;
+        c->state = C_TCP;
+        return tcp_next(c, err);
+    }
+    p->hints = (struct addrinfo){.ai_socktype = SOCK_STREAM};
+    p->req = (struct gaicb){.ar_name = p->o.host, .ar_service = p->portstr,
+                            .ar_request = &p->hints};
+    if ((rc = getaddrinfo_a(GAI_NOWAIT, list, 1, &none)) != 0)
+        return os_error_set(err, OS_ERR_NET, "%s: %s", p->o.host, gai_strerror(rc));
+    p->resolving = 1;
+    c->state = C_RESOLVE;
+    return 0;
+}
+
 static int pending_init(struct ssh_conn *c, const struct ssh_conn_opts *o, struct os_error *err)
 {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
     struct ssh_pending *p;
-    char portstr[16];
     int rc;
 
     if (!(p = c->pending = calloc(1, sizeof(*p))))
@@ -417,17 +476,20 @@ static int pending_init(struct ssh_conn *c, const struct ssh_conn_opts *o, struc
     if (o->identity)
         p->o.identity = p->strings[2] = strdup(o->identity);
     key_list(p);
-    snprintf(portstr, sizeof(portstr), "%d", p->o.port);
-    if ((rc = getaddrinfo(o->host, portstr, &hints, &p->res)) != 0)
-        return os_error_set(err, OS_ERR_NET, "%s: %s", o->host, gai_strerror(rc));
-    p->ai = p->res;
-    return tcp_next(c, err);
+    return resolve_start(c, err);
 }
 
 static void pending_free(struct ssh_pending *p)
 {
     if (!p)
         return;
+    if (p->resolving && gai_cancel(&p->req) == EAI_NOTCANCELED) {
+        const struct gaicb *list[1] = {&p->req};
+        while (gai_error(&p->req) == EAI_INPROGRESS)
+            gai_suspend(list, 1, NULL);    /* it owns req: wait (see the top) */
+    }
+    if (p->req.ar_result)
+        freeaddrinfo(p->req.ar_result);
     if (p->res)
         freeaddrinfo(p->res);
     for (int i = 0; i < 4; i++)

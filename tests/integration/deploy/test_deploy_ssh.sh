@@ -173,6 +173,16 @@ check_eq "a silent server fails the connect" 1 "$rc"
 check_contains "... at the handshake, timed out" "timed out" "$out"
 [ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"
 
+# --- a host name, resolved in the background (getaddrinfo_a) ------------------
+printf '[localhost]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$T/hostkey.pub")" >"$T/known_localhost"
+out=$("$OS_BUILDDIR/tests/integration/deploy/deploy_exec" localhost "$SSH_PORT" "$SSH_USER" \
+    "$T/userkey" "$T/known_localhost" strict pass 'echo by-name' 2>&1)
+check_contains "a host given by name is resolved and reached" "status 0" "$out"
+out=$("$OS_BUILDDIR/tests/integration/deploy/deploy_exec" no-such-host.invalid "$SSH_PORT" "$SSH_USER" \
+    "$T/userkey" "$T/known_localhost" strict pass true 2>&1); rc=$?
+check_eq "a name that does not resolve fails" 1 "$rc"
+check_contains "... with the resolver's word" "no-such-host.invalid: " "$out"
+
 # --- a command that ends without reporting its status ------------------------
 # OpenSSH always sends exit-status or exit-signal, so a channel closing
 # without either is played by ForceCommand: the login shell never runs our

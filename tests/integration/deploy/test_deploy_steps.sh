@@ -220,6 +220,13 @@ again=$(echo "$out" | sed -n 's/.* again \([0-9]*\).*/\1/p')
     not_ok "no engine step blocks on a 2 s command" "$out"
 [ "${again:-0}" -ge 5 ] && ok "the loop got control back while it ran ($again times)" ||
     not_ok "the loop got control back while it ran" "$out"
+# a host name: resolved in the background, the loop polls again meanwhile
+printf '[localhost]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$T/hostkey.pub")" >"$T/known_localhost"
+out=$("$OS_BUILDDIR/tests/integration/deploy/deploy_loop" localhost "$SSH_PORT" "$SSH_USER" \
+    "$T/userkey" "$T/known_localhost" "$REMOTE_ENV" "$T/remote/bundle" os-check 2>&1); rc=$?
+check_eq "the engine reaches a host given by name" 0 "$rc"
+max=$(echo "$out" | sed -n 's/.* max_ms \([0-9]*\).*/\1/p')
+[ "${max:-9999}" -lt 1000 ] && ok "... no step held the loop (longest ${max} ms)" || not_ok "... no step held the loop" "$out"
 # a 24 MB bundle through the same loop: the upload never holds it either
 head -c 24000000 /dev/urandom >"$T/big.tar.gz"
 loop_out=$(DEPLOY_LOOP_BUNDLE=$T/big.tar.gz DEPLOY_LOOP_PLATFORM=$OS_SRCDIR \
