@@ -68,6 +68,8 @@ enum { ACTION_WRITES = 1, ACTION_ARG_TENANT = 2, ACTION_ARG_THEME = 4 };
     X(THEME, "theme", "", "NAME", VIEW_ALL, ACTION_ARG_THEME, "switch the colour theme (Tab completes)") \
     X(THEME_NEXT, NULL, "T", "", VIEW_BROWSE, 0, "cycle through the colour themes") \
     X(SAVE_DISPLAY, "save-display", "", "FILE", VIEW_ALL, 0, "write the screen as text to FILE") \
+    X(SCROLL_LEFT, NULL, "<Left>", "", VIEW_LOGS, 0, "scroll long lines back left") \
+    X(SCROLL_RIGHT, NULL, "<Right>", "", VIEW_LOGS, 0, "scroll long lines right") \
     X(DEPLOY, "deploy", "", "USER@HOST", VIEW_ALL, 0, \
       "the Deploy screen: install the platform on a host over SSH") \
     X(DEPLOY_START, NULL, "<Enter>", "", VIEW_DEPLOY, 0, "deploy to the selected host (a rerun resumes)") \

@@ -54,6 +54,15 @@ int layout_width(const char *s)
     return w;
 }
 
+const char *layout_skip(const char *s, int cols)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (p && *p && cols-- > 0)
+        p += utf8_len(p);
+    return (const char *)p;
+}
+
 /* Append n spaces at out[*at], within len. */
 static void pad(char *out, size_t len, size_t *at, int n)
 {

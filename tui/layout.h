@@ -25,6 +25,10 @@ int layout_list_has(const char *list, const char *item);
 /* Columns s takes: code points, not bytes. */
 int layout_width(const char *s);
 
+/* s after its first cols columns (a scrolled pane's left edge); the end
+ * of s when it is shorter.  Never splits a character.  Borrowed from s. */
+const char *layout_skip(const char *s, int cols);
+
 /* Copy s into out so it takes exactly width columns: cut with an ellipsis
  * ("…" when utf8, else "~") when longer, padded with spaces when shorter
  * (right-aligned when right).  out is always NUL-terminated when len > 0;

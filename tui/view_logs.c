@@ -5,8 +5,8 @@
  * detail, or `:logs ID`.  The lines come from log_follow.c (a streaming
  * GET that resumes by itself) into a bounded ring; the pane sticks to the
  * newest line until the operator scrolls up, and End (or scrolling back
- * down to the bottom) sticks to it again.  `p` moves to the tenant's next
- * pod.  The stream lives while the view is on the stack: view_logs_tick()
+ * down to the bottom) sticks to it again; Left and Right scroll long
+ * lines sideways.  `p` moves to the tenant's next pod.  The stream lives while the view is on the stack: view_logs_tick()
  * stops it once the view is gone.
  */
 #include "config.h"
@@ -29,7 +29,10 @@ struct logs_state {
     int tail;                       /* stick to the newest line */
     unsigned long long first;       /* line number (of all ever added) at the top */
     int body;                       /* lines of the pane at the last draw */
+    int hscroll;                    /* columns scrolled off the left edge */
 };
+
+#define HSCROLL_STEP 20
 
 /* ---- pods of the tenant ------------------------------------------------- */
 
@@ -245,7 +248,7 @@ static void draw(struct app *a, int top, int rows)
 {
     struct logs_state *s = a->logs;
     int body = rows - 2;
-    char buf[160];
+    char buf[160], col[40] = "";
 
     if (!s)
         return;
@@ -255,13 +258,16 @@ static void draw(struct app *a, int top, int rows)
     unsigned long long first = first_line(s, s->body), oldest = r->total - r->n;
     int shown = 0;
     for (; shown < body && first + (unsigned)shown < r->total; shown++)
-        widget_text(a, top + 1 + shown, 0, a->cols, THEME_ROW, log_ring_line(r, (size_t)(first - oldest) + (size_t)shown), 0);
+        widget_text(a, top + 1 + shown, 0, a->cols, THEME_ROW,
+                    layout_skip(log_ring_line(r, (size_t)(first - oldest) + (size_t)shown), s->hscroll), 0);
     if (!r->n)
         widget_text(a, top + 2, 2, a->cols - 4, THEME_DIM,
                     s->pod[0] ? "no log lines yet" : "this tenant has no pod yet", 0);
+    if (s->hscroll)
+        snprintf(col, sizeof(col), "from column %d   ", s->hscroll + 1);
     if (r->n)
-        snprintf(buf, sizeof(buf), " lines %llu-%llu of %zu   p next pod   End follows ", first - oldest + 1,
-                 first - oldest + (unsigned)shown, r->n);
+        snprintf(buf, sizeof(buf), " %slines %llu-%llu of %zu   p next pod   End follows ", col,
+                 first - oldest + 1, first - oldest + (unsigned)shown, r->n);
     else
         snprintf(buf, sizeof(buf), " p next pod ");
     widget_text(a, top + rows - 1, a->cols - layout_width(buf), layout_width(buf), THEME_KEY, buf, 0);
@@ -314,6 +320,14 @@ static int action(struct app *a, enum action act)
         return 0;
     if (act == ACTION_NEXT_POD) {
         next_pod(a, s);
+        return APP_HANDLED | APP_REDRAW;
+    }
+    if (act == ACTION_SCROLL_LEFT || act == ACTION_SCROLL_RIGHT) {
+        s->hscroll += act == ACTION_SCROLL_RIGHT ? HSCROLL_STEP : -HSCROLL_STEP;
+        if (s->hscroll < 0)
+            s->hscroll = 0;
+        if (s->hscroll > LOG_LINE_MAX)
+            s->hscroll = LOG_LINE_MAX;
         return APP_HANDLED | APP_REDRAW;
     }
     return scroll_pane(s, act);

@@ -25,7 +25,7 @@ log_total() { printf '%s\n' "$1" | sed -n 's/.* of \([0-9][0-9]*\) .*/\1/p' | ta
 
 # --- logs: l on a tenant follows its Odoo pod ------------------------------
 # 14 lines: more log than fits, so Up can scroll away from the tail.
-TUI_LINES=14 TUI_COLS=120 run '<waitfor:connected>3<waitfor:Ready>l<waitfor:/web/health><dump><wait:2300><dump>G<Up><Up><dump><End><dump><Esc><dump>'
+TUI_LINES=14 TUI_COLS=120 run '<waitfor:connected>3<waitfor:Ready>l<waitfor:/web/health><dump><wait:2300><dump>G<Up><Up><dump><End><dump><Right><dump><Left><dump><Esc><dump>'
 check_eq "logs: exits 0" 0 "$TUI_RC"
 d1=$(tui_dump 1)
 check "logs: l on a tenant opens its Odoo pod" sh -c 'printf "%s\n" "$1" | grep -Eq "^ logs acme  pod odoo-[a-z0-9]+-[a-z0-9]+ "' - "$d1"
@@ -37,7 +37,10 @@ n2=$(log_total "$(tui_dump 2)")
 check "logs: follow adds new lines ($n1, then $n2)" test "${n2:-0}" -gt "${n1:-0}"
 check_contains "logs: Up pauses the pane" "paused (End follows)" "$(tui_dump 3)"
 check_contains "logs: End follows again" "following" "$(tui_dump 4)"
-check_contains "logs: Esc goes back to the tenants" "PHASE" "$(tui_dump 5)"
+check_contains "logs: Right scrolls long lines sideways" "from column 21" "$(tui_dump 5)"
+check "logs: ... the lines start 20 columns in" sh -c 'printf "%s\n" "$1" | grep -Eq "^[0-9]{3} 1 INFO "' - "$(tui_dump 5)"
+check "logs: Left scrolls back" sh -c 'printf "%s\n" "$1" | grep -Eq "^20[0-9]{2}-[0-9]{2}-[0-9]{2} "' - "$(tui_dump 6)"
+check_contains "logs: Esc goes back to the tenants" "PHASE" "$(tui_dump 7)"
 
 # --- logs: :logs, p cycles to the next pod, help ---------------------------------
 run '<waitfor:connected>:logs acme<Enter><waitfor:werkzeug>p<waitfor:pod postgresql-0><waitfor:ready to accept><dump>?<dump>'

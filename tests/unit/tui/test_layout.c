@@ -21,6 +21,16 @@ static void test_width(void **state)
     assert_int_equal(layout_width("\xe2\x96\x88\xe2\x96\x88"), 2);
 }
 
+static void test_skip(void **state)
+{
+    (void)state;
+    assert_string_equal(layout_skip("acme-industries", 5), "industries");
+    assert_string_equal(layout_skip("acme", 0), "acme");
+    assert_string_equal(layout_skip("acme", 9), "");
+    assert_string_equal(layout_skip("caf\xc3\xa9 bar", 4), " bar");
+    assert_string_equal(layout_skip("\xe2\x96\x88\xe2\x96\x88x", 1), "\xe2\x96\x88x");
+}
+
 static void test_fit(void **state)
 {
     char buf[64];
@@ -166,6 +176,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_width),
+        cmocka_unit_test(test_skip),
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_columns_fit_exactly),
         cmocka_unit_test(test_columns_hide_by_priority),
