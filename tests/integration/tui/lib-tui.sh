@@ -15,6 +15,11 @@
 #        poll capture-pane (every 0.1 s, at most SECONDS, default 10) until
 #        TEXT shows; 0 when it did.  TMUX_SCREEN holds the last capture.
 #   tmux_gone NAME [SECONDS]   wait for the command to exit; 0 when it did
+#   tmux_need          skip the whole script when tmux is missing
+#   wait_for NAME TEXT WHAT [SECONDS]
+#        one check (ok / not ok WHAT) that TEXT shows within SECONDS (10)
+#   keys NAME KEY...   send-keys, then give the console 0.2 s
+#   has_colour TEXT    0 when TEXT (capture-pane -e) holds a colour SGR
 
 TUI_BIN="$OS_BUILDDIR/odoo-saas"
 
@@ -83,4 +88,29 @@ tmux_gone() {
         _i=$((_i + 1))
     done
     return 1
+}
+
+tmux_need() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        skip "all checks" "tmux is not installed (tools/install-deps installs it)"
+        finish
+        exit 0
+    fi
+}
+
+wait_for() {
+    if tmux_wait "$1" "$2" "${4:-10}"; then ok "$3"; else not_ok "$3" "missing: $2
+screen:
+$TMUX_SCREEN"; fi
+}
+
+# A lone Esc is only known as one after ESCDELAY; keys right behind it
+# would read as an Alt sequence, as they would from a person typing that
+# fast: hence the pause.
+keys() { _s=$1; shift; tmux_cmd send-keys -t "$_s" "$@"; sleep 0.2; }
+
+# Colour in SGR sequences: 30-38/40-48 (39/49 are "default"), 90-97,
+# 100-107, and 256/truecolour forms.
+has_colour() {
+    printf '%s' "$1" | grep -Eq "$(printf '\033')\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m"
 }

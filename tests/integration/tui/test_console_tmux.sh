@@ -7,11 +7,7 @@
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/tui/lib-tui.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-    skip "all checks" "tmux is not installed (tools/install-deps installs it)"
-    finish
-    exit 0
-fi
+tmux_need
 sim_need_tools
 sim_start
 OS_CLEANUP_HOOK="tmux_kill_all; sim_kill"
@@ -20,22 +16,6 @@ export LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR
 
 "$OS" tenant create acme --tier basic --admin-email admin@acme.com >/dev/null 2>&1
-
-# wait_for NAME TEXT WHAT: one check that TEXT shows within 10 s.
-wait_for() {
-    if tmux_wait "$1" "$2"; then ok "$3"; else not_ok "$3" "missing: $2
-screen:
-$TMUX_SCREEN"; fi
-}
-# keys NAME KEY...: send keys, then give the console a moment (a lone Esc
-# is only known as one after ESCDELAY; keys right behind it would read as
-# an Alt sequence, as they would from a person typing that fast).
-keys() { _s=$1; shift; tmux_cmd send-keys -t "$_s" "$@"; sleep 0.2; }
-# Colour in SGR sequences: 30-38/40-48 (39/49 are "default"), 90-97,
-# 100-107, and 256/truecolour forms.
-has_colour() {
-    printf '%s' "$1" | grep -Eq "$(printf '\033')\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m"
-}
 
 # --- the main session --------------------------------------------------------
 tmux_start main "$OS" --kubeconfig "$KUBECONFIG"

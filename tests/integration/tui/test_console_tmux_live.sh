@@ -8,11 +8,7 @@
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/tui/lib-tui.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-    skip "all checks" "tmux is not installed (tools/install-deps installs it)"
-    finish
-    exit 0
-fi
+tmux_need
 sim_need_tools
 sim_start --pod-start-ms 300
 OS_CLEANUP_HOOK="tmux_kill_all; sim_kill"
@@ -22,18 +18,8 @@ unset NO_COLOR
 mkdir -p "$OS_TMP/xdg"
 export XDG_CONFIG_HOME="$OS_TMP/xdg"     # the built-in themes only
 
-# wait_for NAME TEXT WHAT [SECONDS]: one check that TEXT shows in time.
-wait_for() {
-    if tmux_wait "$1" "$2" "${4:-10}"; then ok "$3"; else not_ok "$3" "missing: $2
-screen:
-$TMUX_SCREEN"; fi
-}
-keys() { _s=$1; shift; tmux_cmd send-keys -t "$_s" "$@"; sleep 0.2; }
 # The SGR sequences of the pane's first line (the title bar).
 title_sgr() { tmux_cmd capture-pane -p -e -t "$1" | head -n 1 | grep -o "$(printf '\033')\[[0-9;]*m" | sort -u | tr -d '\n\033'; }
-has_colour() {
-    printf '%s' "$1" | grep -Eq "$(printf '\033')\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m"
-}
 
 tmux_start live "$OS" --kubeconfig "$KUBECONFIG"
 wait_for live "connected" "the console opens and connects"
