@@ -115,6 +115,38 @@ json_object *sim_ctl_copy(json_object *o)
     return c;
 }
 
+/* Replace parent[key] (a mapping) with a shallow copy; the copy (a
+ * borrowed reference), or NULL when parent[key] is not a mapping. */
+static json_object *own_mapping(json_object *parent, const char *key)
+{
+    json_object *v, *c;
+    if (!json_object_object_get_ex(parent, key, &v) || !json_object_is_type(v, json_type_object))
+        return NULL;
+    c = json_object_new_object();
+    json_object_object_foreach(v, k, x)
+        json_object_object_add(c, k, json_object_get(x));
+    json_object_object_add(parent, key, c);
+    return c;
+}
+
+json_object *sim_ctl_cow(json_object *o, const char *paths)
+{
+    json_object *top = json_object_new_object();
+    char buf[256];
+    json_object_object_foreach(o, k, v)
+        json_object_object_add(top, k, json_object_get(v));
+    own_mapping(top, "metadata");
+    for (const char *p = paths; p && *p;) {
+        size_t n = strcspn(p, ",");
+        snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+        json_object *cur = top;
+        for (char *save = NULL, *part = strtok_r(buf, ".", &save); cur && part; part = strtok_r(NULL, ".", &save))
+            cur = own_mapping(cur, part);
+        p += n + (p[n] == ',');
+    }
+    return top;
+}
+
 json_object *sim_ctl_controller_ref(json_object *obj)
 {
     json_object *refs = sim_json_path(obj, "metadata.ownerReferences");
@@ -155,11 +187,7 @@ int sim_ctl_set_status(struct sim *s, struct sim_object *o, json_object *st)
         json_object_object_add(o->obj, "status", st);
         return 1;
     }
-    json_object *n = sim_ctl_copy(o->obj);
-    if (!n) {
-        json_object_put(st);
-        return 0;
-    }
+    json_object *n = sim_ctl_cow(o->obj, NULL);
     json_object_object_add(n, "status", st);
     sim_store_replace(s, o, n);
     return 1;

@@ -92,6 +92,11 @@ void sim_objvec_push(struct sim_objvec *v, struct sim_object *o);
 /* Small JSON helpers shared by the controllers. */
 int64_t sim_ctl_int(json_object *o, const char *dotted, int64_t dflt);
 json_object *sim_ctl_copy(json_object *o);                  /* deep copy */
+/* A new tree for a write of stored object o (caller owns): the top level,
+ * metadata and the mappings along the comma-separated dotted paths are
+ * fresh shallow copies, everything else is shared with o.  Stored trees
+ * are never changed in place, so only those copies may be changed. */
+json_object *sim_ctl_cow(json_object *o, const char *paths);
 /* The controller ownerReference of obj, or NULL (borrowed). */
 json_object *sim_ctl_controller_ref(json_object *obj);
 int sim_ctl_pod_ready(json_object *pod);

@@ -246,7 +246,7 @@ static void schedule_one(struct sim *s, struct sim_nsview *v, size_t idx, struct
         if (sim_schedule(o->obj, &in, &res, &err) != 0) {
             snprintf(msg, sizeof(msg), "%s", err.message);
         } else if (res.node) {
-            json_object *p = sim_ctl_copy(o->obj);
+            json_object *p = sim_ctl_cow(o->obj, "spec");
             sim_json_set_str(sim_json_obj(p, "spec"), "nodeName", res.node);
             sim_store_replace(s, o, p);
             json_object_array_add(c->snap_pods, json_object_get(o->obj));

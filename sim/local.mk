@@ -31,6 +31,7 @@ odoo_saas_sim_SOURCES = \
 	sim/events.c \
 	sim/metrics.c sim/metrics.h \
 	sim/seed_tenants.c \
+	sim/seed_render.c sim/seed_render.h \
 	sim/logs.c sim/logs.h \
 	sim/state.c sim/state.h \
 	$(SIM_PHASE2_SRC)

@@ -57,7 +57,7 @@ static void set_revision(struct sim *s, struct sim_object *o, long rev)
     if (revision_of(o->obj) == rev)
         return;
     snprintf(buf, sizeof(buf), "%ld", rev);
-    json_object *n = sim_ctl_copy(o->obj);
+    json_object *n = sim_ctl_cow(o->obj, "metadata.annotations");
     sim_json_set_str(sim_json_obj(sim_json_obj(n, "metadata"), "annotations"), REVISION, buf);
     put_tree(s, o, n);
 }
@@ -121,7 +121,9 @@ static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct 
         sel = json_object_new_object();
     sim_json_set_str(sim_json_obj(sel, "matchLabels"), "pod-template-hash", hash);
     json_object_object_add(spec, "selector", sel);
-    json_object *t = sim_ctl_copy(tmpl);
+    /* The template is the Deployment's plus the label: its pod spec is
+     * shared, not copied (stored trees are immutable). */
+    json_object *t = sim_ctl_cow(tmpl, "metadata.labels");
     sim_json_set_str(sim_json_obj(sim_json_obj(t, "metadata"), "labels"), "pod-template-hash", hash);
     json_object_object_add(spec, "template", t);
     sim_object_defaults(s, s->ctl->r_rs, rs);
@@ -144,7 +146,7 @@ static void rs_scale(struct sim *s, struct sim_nsview *v, struct sim_object *d, 
     if (have == want)
         return;
     char buf[32];
-    json_object *n = sim_ctl_copy(rs->obj);
+    json_object *n = sim_ctl_cow(rs->obj, "spec,metadata.annotations");
     json_object *m = sim_json_obj(n, "metadata");
     json_object_object_add(sim_json_obj(n, "spec"), "replicas", json_object_new_int64(want));
     json_object_object_add(m, "generation", json_object_new_int64(sim_ctl_int(n, "metadata.generation", 1) + 1));

@@ -3,11 +3,9 @@
  *
  * Each tenant is made by the product's own code: the default configuration
  * (os_config_load_text), fresh secrets (tenant_secrets_generate) and the
- * steps of tenant_render() -- tenant_spec_validate, tenant_render_vars,
- * then tenant_render_doc on each template document -- with the YAML parse
- * of the templates done once instead of once per tenant (it was half the
- * start-up time).  The first tenant is also rendered by tenant_render()
- * itself; if the two differ, every tenant goes through tenant_render().  Every object of the rendered List is stored as a
+ * product's render, through seed_render.c (templates parsed once, the
+ * parts without variables shared between tenants, checked against
+ * tenant_render()).  Every object of the rendered List is stored as a
  * server-side apply by "odoo-saas" would leave it (server defaults, an
  * Apply managedFields entry), and the namespace carries the
  * odoo-saas.io/provisioned=true annotation the CLI writes last.  Ids are
@@ -26,13 +24,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "controllers.h"
-#include "tenant/render.h"
-#include "tenant/templates.h"
-#include "yaml_json.h"
+#include "seed_render.h"
 
 static int64_t node_pods_cap(json_object *node)
 {
@@ -137,9 +132,11 @@ static void ip_alloc_next(struct ip_alloc *a, char *buf, size_t len)
 
 /* managedFields depend only on which fields an object has, and the
  * objects of two tenants of one tier have the same fields: the entry is
- * computed for the first tenant of each tier and copied for the others
- * (it was a fifth of the start-up time).  Keyed by tier, position in the
- * rendered List, kind and name. */
+ * computed for the first tenant of each tier and shared by the others
+ * (it was a fifth of the start-up time, and copies of it a third of the
+ * memory): stored trees are never changed in place, so one json-c tree
+ * can hang in many objects.  Keyed by tier, position in the rendered
+ * List, kind and name. */
 #define MF_ITEMS 64
 struct mf_cache {
     json_object *mf[3][MF_ITEMS];
@@ -163,8 +160,10 @@ static int store_rendered(struct sim *s, json_object *item, int64_t now, struct 
     if (!r)
         return os_error_set(err, OS_ERR_INVALID, "--seed-tenants: %s %s is not served",
                             av ? av : "?", kind ? kind : "?");
-    /* The List is freed right after: the store becomes the only owner. */
+    /* The List is freed right after: the store becomes the only owner.
+     * Below the top level the object shares the templates' nodes. */
     json_object *obj = json_object_get(item);
+    seed_render_own(obj);
     char ts[32];
     sim_format_time(now - 3600 * 1000, ts, sizeof(ts));
     sim_json_set_str(sim_json_obj(obj, "metadata"), "creationTimestamp", ts);
@@ -184,7 +183,7 @@ static int store_rendered(struct sim *s, json_object *item, int64_t now, struct 
     char key[160];
     snprintf(key, sizeof(key), "%s/%s", kind, sim_json_str(obj, "metadata.name") ? sim_json_str(obj, "metadata.name") : "");
     if (idx < MF_ITEMS && mfc->mf[tier][idx] && !strcmp(mfc->key[tier][idx], key)) {
-        json_object_object_add(sim_json_obj(obj, "metadata"), "managedFields", sim_ctl_copy(mfc->mf[tier][idx]));
+        json_object_object_add(sim_json_obj(obj, "metadata"), "managedFields", json_object_get(mfc->mf[tier][idx]));
     } else {
         sim_managed_update(obj, NULL, "odoo-saas", "Apply", avbuf, now);
         json_object *mf = sim_json_path(obj, "metadata.managedFields");
@@ -197,215 +196,38 @@ static int store_rendered(struct sim *s, json_object *item, int64_t now, struct 
     return sim_store_add(s, r, obj) ? 0 : os_error_set(err, OS_ERR_NOMEM, "out of memory");
 }
 
-/* The templates, parsed once: docs[i] is the array of documents of
- * template names[i]. */
-struct parsed {
-    json_object **docs;
-    const char **names;
-    struct tenant_template *tpls;
-    size_t n;
-};
-
-static void parsed_free(struct parsed *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        json_object_put(p->docs[i]);
-    free(p->docs);
-    free(p->names);
-    if (p->tpls)
-        tenant_templates_free(p->tpls, p->n);
-    memset(p, 0, sizeof(*p));
-}
-
-static int parse_templates(const struct os_config *cfg, struct parsed *p, struct os_error *err)
-{
-    struct yaml_json_opts yo = {.what = "template", .typed = 1, .all_documents = 1};
-    memset(p, 0, sizeof(*p));
-    if (tenant_templates_load(cfg->templates_dir, &p->tpls, &p->n, err) < 0)
-        return -1;
-    p->docs = calloc(p->n + 1, sizeof(*p->docs));
-    p->names = calloc(p->n + 1, sizeof(*p->names));
-    if (!p->docs || !p->names)
-        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < p->n; i++) {
-        p->names[i] = p->tpls[i].name;
-        if (yaml_json_parse(p->tpls[i].name, p->tpls[i].text, p->tpls[i].len, &yo, &p->docs[i], err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* tenant_render() over the parsed templates (same steps, same output). */
-static int render_fast(const struct tenant_spec *spec, const struct os_config *cfg,
-                       const struct tenant_secrets *sec, time_t created, const struct parsed *p,
-                       json_object **out, struct os_error *err)
-{
-    json_object *vars = NULL;
-    int rc;
-    *out = NULL;
-    if ((rc = tenant_spec_validate(spec, cfg, err)) < 0 ||
-        (rc = tenant_render_vars(spec, cfg, sec, created, &vars, err)) < 0)
-        return rc;
-    json_object *list = json_object_new_object(), *items = json_object_new_array();
-    json_object_object_add(list, "apiVersion", json_object_new_string("v1"));
-    json_object_object_add(list, "kind", json_object_new_string("List"));
-    json_object_object_add(list, "metadata", json_object_new_object());
-    json_object_object_add(list, "items", items);
-    for (size_t i = 0; i < p->n && rc == 0; i++) {
-        for (size_t j = 0; rc == 0 && j < json_object_array_length(p->docs[i]); j++) {
-            json_object *doc = sim_ctl_copy(json_object_array_get_idx(p->docs[i], j));
-            if (!json_object_is_type(doc, json_type_object))
-                rc = os_error_set(err, OS_ERR_INVALID, "template %s: document %zu is not a mapping",
-                                  p->names[i], j + 1);
-            else if ((rc = tenant_render_doc(&doc, vars, p->names[i], err)) == 0 && doc) {
-                json_object_array_add(items, doc);
-                doc = NULL;
-            }
-            json_object_put(doc);
-        }
-    }
-    json_object_put(vars);
-    if (rc < 0) {
-        json_object_put(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
-}
-
-static const char *const tiers[] = {"basic", "basic", "standard"};
-
-/* A second thread renders the second half of the tenants while the first
- * half is rendered and stored (render is pure; the store is not touched). */
-struct render_job {
-    const struct os_config *cfg;
-    const struct parsed *p;
-    int from, to, width;        /* tenants from..to (1-based, inclusive) */
-    time_t created;
-    json_object **lists;        /* lists[i - from], owned until taken */
-    int rc;
-    struct os_error err;
-};
-
-static int render_one(const struct os_config *cfg, const struct parsed *p, int i, int width, time_t created,
-                      int fast, json_object **list, struct os_error *err)
-{
-    char id[32], email[96];
-    struct tenant_secrets sec;
-    snprintf(id, sizeof(id), "demo-%0*d", width, i);
-    snprintf(email, sizeof(email), "admin@%s.example.com", id);
-    struct tenant_spec spec = {.id = id, .tier = tiers[(i - 1) % 3], .admin_email = email};
-    int rc = tenant_secrets_generate(&sec, NULL, err);
-    if (rc == 0)
-        rc = fast ? render_fast(&spec, cfg, &sec, created, p, list, err)
-                  : tenant_render(&spec, cfg, &sec, created, list, err);
-    if (rc == 0 && fast && i == 1) {       /* the shortcut must agree with the product */
-        json_object *ref = NULL;
-        rc = tenant_render(&spec, cfg, &sec, created, &ref, err);
-        if (rc == 0 && !json_object_equal(ref, *list)) {
-            fprintf(stderr, "odoo-saas-sim: --seed-tenants: the parsed-once render differs from tenant_render(); using tenant_render()\n");
-            json_object_put(*list);
-            *list = ref;
-            rc = 1;                        /* fast path off */
-        } else {
-            json_object_put(ref);
-        }
-    }
-    tenant_secrets_wipe(&sec);
-    return rc;
-}
-
-static void *render_worker(void *arg)
-{
-    struct render_job *j = arg;
-    for (int i = j->from; i <= j->to && j->rc == 0; i++)
-        j->rc = render_one(j->cfg, j->p, i, j->width, j->created, 1, &j->lists[i - j->from], &j->err);
-    return NULL;
-}
-
 int sim_seed_tenants(struct sim *s, struct os_error *err)
 {
     struct sim_ctl *c = s->ctl;
     struct os_config *cfg = NULL;
+    struct seed_render *render = NULL;
     int n = s->opt.seed_tenants, width = n > 999 ? (n > 9999 ? 5 : 4) : 3, rc = 0;
     int64_t now = sim_now_ms();
-
     struct ip_alloc *ips = malloc(sizeof(*ips));
-    if (!ips)
-        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
-    ip_alloc_init(s, ips);
-    struct parsed parsed;
-    int fast = 1;
     struct mf_cache *mfc = calloc(1, sizeof(*mfc));
-    if (!mfc) {
-        free(ips);
-        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
-    }
-    if (os_config_load_text("defaults", "", 0, &cfg, err) < 0) {
-        free(mfc);
-        free(ips);
-        return -1;
-    }
-    if (parse_templates(cfg, &parsed, err) < 0) {
-        parsed_free(&parsed);
-        os_config_free(cfg);
-        free(mfc);
-        free(ips);
-        return -1;
-    }
+
+    if (!ips || !mfc)
+        rc = os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    else if (os_config_load_text("defaults", "", 0, &cfg, err) < 0 || !(render = seed_render_new(cfg, err)))
+        rc = -1;
+    if (rc == 0)
+        ip_alloc_init(s, ips);
     time_t created = (time_t)((now - 3600 * 1000) / 1000);
-    struct render_job job = {.cfg = cfg, .p = &parsed, .width = width, .created = created};
-    pthread_t worker;
-    int started = 0, joined = 0;
     for (int i = 1; i <= n && rc == 0; i++) {
         json_object *list = NULL, *items;
-        if (started && i >= job.from) {
-            list = job.lists[i - job.from];
-            job.lists[i - job.from] = NULL;
-        } else {
-            int r = render_one(cfg, &parsed, i, width, created, fast, &list, err);
-            if (r < 0) {
-                rc = -1;
-                break;
-            }
-            if (r == 1)
-                fast = 0;
-        }
-        if (i == 1 && fast && n >= 40) {
-            job.from = n / 2 + 1;
-            job.to = n;
-            job.lists = calloc((size_t)(job.to - job.from + 1), sizeof(*job.lists));
-            started = job.lists && pthread_create(&worker, NULL, render_worker, &job) == 0;
-            if (!started) {
-                free(job.lists);
-                job.lists = NULL;
-            }
-        }
-        if (started && i == job.from - 1) {
-            pthread_join(worker, NULL);
-            joined = 1;
-            if (job.rc < 0) {
-                *err = job.err;
-                rc = -1;
-                json_object_put(list);
-                break;
-            }
+        if (seed_render_tenant(render, i, width, created, &list, err) < 0) {
+            rc = -1;
+            break;
         }
         if (json_object_object_get_ex(list, "items", &items))
             for (size_t j = 0; j < json_object_array_length(items) && rc == 0; j++)
                 rc = store_rendered(s, json_object_array_get_idx(items, j), now, ips, mfc, (i - 1) % 3, j, err);
         json_object_put(list);
     }
-    if (job.lists) {
-        if (started && !joined)
-            pthread_join(worker, NULL);    /* an error in the first half */
-        for (int i = 0; job.from && i <= job.to - job.from; i++)
-            json_object_put(job.lists[i]);
-        free(job.lists);
-    }
-    parsed_free(&parsed);
+    seed_render_free(render);
     os_config_free(cfg);
-    mf_cache_free(mfc);
+    if (mfc)
+        mf_cache_free(mfc);
     free(mfc);
     free(ips);
     if (rc < 0 || !c)

@@ -90,9 +90,54 @@ static void default_keys(json_object *dst, json_object *src)
     }
 }
 
+/* 1 when want has a key that have lacks. */
+static int lacks_keys(json_object *have, json_object *want)
+{
+    json_object *x;
+    json_object_object_foreach(want, k, v) {
+        (void)v;
+        if (!json_object_object_get_ex(have, k, &x))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when limit_defaults_list() would change container c. */
+static int needs_defaults(json_object *c, json_object *dflt, json_object *dreq)
+{
+    json_object *res = sim_json_path(c, "resources");
+    json_object *lim = res ? sim_json_path(res, "limits") : NULL;
+    json_object *req = res ? sim_json_path(res, "requests") : NULL;
+    if (!res || (dflt && (!lim || lacks_keys(lim, dflt))) || (dreq && (!req || lacks_keys(req, dreq))))
+        return 1;
+    return lim && (!req || lacks_keys(req, lim));
+}
+
+/* The containers list key of spec, made the pod's own where defaults will
+ * change it: the pod shares its template's nodes until then. */
+static json_object *own_containers(json_object *spec, const char *key, json_object *dflt, json_object *dreq)
+{
+    json_object *arr = sim_json_path(spec, key), *own = NULL;
+    for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) && i < json_object_array_length(arr); i++) {
+        json_object *c = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(c, json_type_object) || !needs_defaults(c, dflt, dreq))
+            continue;
+        if (!own) {
+            own = json_object_new_array();
+            for (size_t j = 0; j < json_object_array_length(arr); j++)
+                json_object_array_add(own, json_object_get(json_object_array_get_idx(arr, j)));
+            json_object_object_add(spec, key, own);
+        }
+        json_object_array_put_idx(own, i, sim_ctl_copy(c));
+    }
+    return own;
+}
+
 static void limit_defaults_list(json_object *containers, json_object *dflt, json_object *dreq)
 {
     for (size_t i = 0; containers && i < json_object_array_length(containers); i++) {
+        if (!needs_defaults(json_object_array_get_idx(containers, i), dflt, dreq))
+            continue;
         json_object *res = sim_json_obj(json_object_array_get_idx(containers, i), "resources");
         json_object *lim = sim_json_path(res, "limits");
         json_object *req = sim_json_path(res, "requests");
@@ -121,8 +166,9 @@ static void limit_defaults(struct sim_nsview *v, json_object *pod)
             if (!type || strcmp(type, "Container"))
                 continue;
             json_object *d = sim_json_path(l, "default"), *dr = sim_json_path(l, "defaultRequest");
-            limit_defaults_list(sim_json_path(pod, "spec.containers"), d, dr);
-            limit_defaults_list(sim_json_path(pod, "spec.initContainers"), d, dr);
+            json_object *spec = sim_json_path(pod, "spec");
+            limit_defaults_list(own_containers(spec, "containers", d, dr), d, dr);
+            limit_defaults_list(own_containers(spec, "initContainers", d, dr), d, dr);
         }
     }
 }
@@ -286,9 +332,22 @@ json_object *sim_pod_from_template(struct sim_object *owner, json_object *tmpl, 
     json_object *refs = json_object_new_array();
     json_object_array_add(refs, ref);
     json_object_object_add(m, "ownerReferences", refs);
-    json_object *spec = sim_ctl_copy(sim_json_path(tmpl, "spec"));
-    if (!spec)
-        spec = json_object_new_object();
+    /* The pod spec shares its template's nodes (stored trees are never
+     * changed in place): only what a controller changes is copied --
+     * containers that get LimitRange defaults (limit_defaults), the
+     * volumes list a StatefulSet adds its claims to. */
+    json_object *spec = json_object_new_object(), *tspec = sim_json_path(tmpl, "spec");
+    if (tspec && json_object_is_type(tspec, json_type_object)) {
+        json_object_object_foreach(tspec, tk, tv)
+            json_object_object_add(spec, tk, json_object_get(tv));
+    }
+    json_object *vols = sim_json_path(spec, "volumes");
+    if (vols && json_object_is_type(vols, json_type_array)) {
+        json_object *own = json_object_new_array();
+        for (size_t i = 0; i < json_object_array_length(vols); i++)
+            json_object_array_add(own, json_object_get(json_object_array_get_idx(vols, i)));
+        json_object_object_add(spec, "volumes", own);
+    }
     static const char *const dflt[][2] = {{"restartPolicy", "Always"}, {"schedulerName", "default-scheduler"},
                                           {"serviceAccountName", "default"}, {"dnsPolicy", "ClusterFirst"}};
     for (size_t i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
@@ -611,7 +670,7 @@ static void job_pods(struct sim *s, struct sim_nsview *v, struct sim_object *j, 
          * uid, and those labels on the template (kubectl logs job/NAME
          * finds the pods by it). */
         const char *u = sim_json_str(j->obj, "metadata.uid");
-        json_object *nj = sim_ctl_copy(j->obj);
+        json_object *nj = sim_ctl_cow(j->obj, "spec.selector.matchLabels,spec.template.metadata.labels");
         json_object *ml = sim_json_obj(sim_json_obj(sim_json_obj(nj, "spec"), "selector"), "matchLabels");
         sim_json_set_str(ml, "batch.kubernetes.io/controller-uid", u);
         json_object *tl = sim_json_obj(sim_json_obj(sim_json_obj(sim_json_obj(nj, "spec"), "template"), "metadata"), "labels");
