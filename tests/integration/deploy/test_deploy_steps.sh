@@ -120,9 +120,12 @@ SILENT_PORT=$(free_port)
 python3 -c "
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); c, _ = s.accept(); time.sleep(15)" &
+s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); open('$T/silent.ready', 'w').close()
+c, _ = s.accept(); time.sleep(15)" &
 spid=$!
-sleep 0.3
+# listening before the client starts (a loaded machine starts python slowly)
+i=0; while [ $i -lt 100 ] && [ ! -e "$T/silent.ready" ]; do sleep 0.1; i=$((i + 1)); done
+rm -f "$T/silent.ready"
 start=$(date +%s)
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" deploy --plan --host "$SSH_USER@127.0.0.1:$SILENT_PORT" \
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --connect-timeout 2 2>&1); rc=$?
