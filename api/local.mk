@@ -64,7 +64,8 @@ API_INTEGRATION = \
 	tests/integration/api/test_manifests.sh \
 	tests/integration/api/test_supabase.sh \
 	tests/integration/api/test_limits.sh \
-	tests/integration/api/test_model.sh
+	tests/integration/api/test_model.sh \
+	tests/integration/api/test_fuzz_corpus.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 
@@ -76,6 +77,13 @@ EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd
 	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
 	kubernetes/odoo-saasd/40-ingressroute.yaml
 EXTRA_DIST += docs/api.md docs/odoo-saasd.service
+
+# The fuzz target without libFuzzer: replays the seed corpus in every suite
+# (tests/integration/api/test_fuzz_corpus.sh).
+check_PROGRAMS += tests/fuzz/fuzz_replay
+tests_fuzz_fuzz_replay_SOURCES = tests/fuzz/fuzz_request.c tests/fuzz/replay.c
+tests_fuzz_fuzz_replay_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS)
+tests_fuzz_fuzz_replay_LDADD = $(API_LIBS)
 
 # The libFuzzer target of request parsing and routing (configure --enable-fuzz,
 # CC=clang); its seed corpus and dictionary sit beside it.
