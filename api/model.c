@@ -12,6 +12,19 @@
  * tenant_apply_start() and is answered at once (202); delete, suspend and
  * resume start one or two asynchronous requests and are answered when the
  * API server has answered.  On stop every unanswered job gets a 503.
+ *
+ * tui/model.c keeps a store of its own.  One store in core (say
+ * core/tenant/model_store.c) serving both would need: the console's
+ * compact per-namespace records (generation sweep on relist, dirty
+ * buckets) instead of the json-c objects kept here; the kinds as a table
+ * each program extends (nodes and metrics for the console; statefulsets
+ * and jobs here); an owner-thread API with a publish step that hands
+ * immutable, reference-counted snapshots to other threads (this file's
+ * snapshot/publish); the "creating" overlay staying here.  It would also
+ * settle a difference: the console watches FailedCreate events and passes
+ * them to tenant_status_compute(), this model does not, so a tenant whose
+ * pods a quota refuses shows Provisioning here while the console already
+ * says why (adding that watch also needs events in the ClusterRole).
  */
 #include "config.h"
 
