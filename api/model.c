@@ -17,8 +17,9 @@
  * core/tenant/model_store.c) serving both would need: the console's
  * compact per-namespace records (generation sweep on relist, dirty
  * buckets) instead of the json-c objects kept here; the kinds as a table
- * each program extends (nodes and metrics for the console; statefulsets
- * and jobs here); an owner-thread API with a publish step that hands
+ * each program picks from (the console adds nodes, every pod and node
+ * metrics; both watch the managed workloads); an owner-thread API with a
+ * publish step that hands
  * immutable, reference-counted snapshots to other threads (this file's
  * snapshot/publish); the "creating" overlay staying here.  It would also
  * settle a difference: the console watches FailedCreate events and passes
