@@ -19,9 +19,9 @@
  * buckets) instead of the json-c objects kept here; the kinds as a table
  * each program picks from (the console adds nodes, every pod and node
  * metrics; both watch the managed workloads); an owner-thread API with a
- * publish step that hands
- * immutable, reference-counted snapshots to other threads (this file's
- * snapshot/publish); the "creating" overlay staying here.  It would also
+ * publish step that hands immutable, reference-counted snapshots to other
+ * threads (this file's snapshot/publish); the "creating" overlay staying
+ * here.  It would also
  * settle a difference: the console watches FailedCreate events and passes
  * them to tenant_status_compute(), this model does not, so a tenant whose
  * pods a quota refuses shows Provisioning here while the console already
