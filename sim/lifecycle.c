@@ -77,6 +77,10 @@ static void *lifecycle_main(void *arg)
     pthread_mutex_lock(&s->lock);
     while (!s->stopping) {
         int64_t next = lifecycle_tick(s);
+        /* The state saver drops the lock to write: a stop that came
+         * meanwhile was broadcast to nobody, so look before sleeping. */
+        if (s->stopping)
+            break;
         if (!next) {
             pthread_cond_wait(&s->changed, &s->lock);
             continue;

@@ -46,6 +46,13 @@ sim_start --state "$ST"
 check_eq "a deleted tenant stays deleted" beta "$($CLI tenant list -o json | jq -r '[.[].id] | join(" ")')"
 sim_stop
 
+# SIGTERM while the state saver writes (it drops the lock to write, right
+# after start): the stop must not be lost (it hung for good before).
+rm -f "$OS_TMP/big.json"
+sim_start --state "$OS_TMP/big.json" --seed-tenants 100
+sim_stop
+check "the state was saved at exit" test -s "$OS_TMP/big.json"
+
 printf '{"not": "a state"}' >"$OS_TMP/bad.json"
 out=$("$OS_BUILDDIR/odoo-saas-sim" --listen 127.0.0.1:0 --state "$OS_TMP/bad.json" 2>&1 </dev/null)
 check_eq "a file that is not a state: exit 1" 1 "$?"
