@@ -78,6 +78,7 @@ void sim_ctl_free(struct sim_ctl *c)
         free(c->rt[i]);
     }
     free(c->rt);
+    sim_ctl_seed_done(c);
     json_object_put(c->snap_nodes);
     json_object_put(c->snap_pods);
     json_object_put(c->snap_ns);
@@ -145,6 +146,15 @@ json_object *sim_ctl_cow(json_object *o, const char *paths)
         p += n + (p[n] == ',');
     }
     return top;
+}
+
+void sim_ctl_seed_done(struct sim_ctl *c)
+{
+    for (size_t i = 0; i < sizeof(c->rs_mf) / sizeof(c->rs_mf[0]); i++) {
+        json_object_put(c->rs_mf_key[i]);
+        json_object_put(c->rs_mf[i]);
+        c->rs_mf_key[i] = c->rs_mf[i] = NULL;
+    }
 }
 
 json_object *sim_ctl_controller_ref(json_object *obj)

@@ -77,6 +77,17 @@ struct sim_ctl {
     size_t nseed_nodes;
     long seed_last;            /* node of the last seeded pod, -1: none */
     char seed_last_ns[254];    /* and its namespace */
+    /* Pod template hashes by the owner's resourceVersion (unique per
+     * stored version): a Deployment's or StatefulSet's hash is needed
+     * several times per pass, and serialising its template is costly. */
+    struct {
+        uint64_t rv;
+        char hash[11];
+    } hashes[64];
+    /* Seeding: the managedFields of a new ReplicaSet by its Deployment's
+     * managedFields tree (seeded Deployments of one tier share theirs, so
+     * their ReplicaSets have the same fields).  References held. */
+    json_object *rs_mf_key[8], *rs_mf[8];
     const struct kube_resource *r_pod, *r_pvc, *r_deploy, *r_rs, *r_sts, *r_job, *r_quota,
         *r_limits, *r_event, *r_node, *r_ns, *r_sc, *r_svc, *r_secret, *r_cm;
 };
@@ -136,6 +147,10 @@ void sim_gc_pods(struct sim *s, struct sim_nsview *v);
 /* Helpers shared by the workload controllers (workloads.c). */
 /* 10 characters of a hash of a pod template (pod-template-hash). */
 void sim_template_hash(json_object *tmpl, char out[11]);
+/* sim_template_hash() of o's spec.template, cached by o's version. */
+void sim_owner_hash(struct sim_ctl *c, struct sim_object *o, char out[11]);
+/* Drop the seeding-only caches (lock held). */
+void sim_ctl_seed_done(struct sim_ctl *c);
 /* 1 when obj's controller reference points at owner (by uid). */
 int sim_owned_by(json_object *obj, json_object *owner);
 /* Remove pod o from the store and the view. */

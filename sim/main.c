@@ -242,8 +242,11 @@ static int sim_start(struct sim *s, struct os_error *err)
     s->start_ms = sim_now_ms();
     make_token(s);
     int loaded = 0;
-    if (sim_tls_generate(&s->tls, err) || sim_state_load(s, &loaded, err) || (!loaded && sim_seed(s, err)) ||
-        sim_lifecycle_start(s, err) ||
+    if (sim_tls_generate(&s->tls, err) || sim_state_load(s, &loaded, err) || (!loaded && sim_seed(s, err)))
+        return -1;
+    /* The first list of pods would serialise every pod: do it now. */
+    sim_store_warm(s, kube_resource_by_plural("", "v1", "pods"));
+    if (sim_lifecycle_start(s, err) ||
         sim_server_start(s, err))
         return -1;
     if (s->opt.kubeconfig_out && sim_kubeconfig_write(s, s->opt.kubeconfig_out, err))

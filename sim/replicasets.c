@@ -71,6 +71,26 @@ static void scaled_event(struct sim *s, struct sim_nsview *v, struct sim_object 
     sim_event_record(s, v, d->obj, "Normal", "ScalingReplicaSet", msg, "deployment-controller", now);
 }
 
+/* The controller's managedFields entry on a new ReplicaSet rs of d; while
+ * seeding, shared between the ReplicaSets of Deployments that share
+ * theirs (same tier: same fields). */
+static void rs_managed_fields(struct sim_ctl *c, struct sim_object *d, json_object *rs, int64_t now)
+{
+    json_object *key = c->seeding ? sim_json_path(d->obj, "metadata.managedFields") : NULL;
+    size_t i, n = sizeof(c->rs_mf) / sizeof(c->rs_mf[0]);
+    for (i = 0; key && i < n && c->rs_mf_key[i]; i++)
+        if (c->rs_mf_key[i] == key) {
+            json_object_object_add(sim_json_obj(rs, "metadata"), "managedFields", json_object_get(c->rs_mf[i]));
+            return;
+        }
+    sim_managed_update(rs, NULL, "kube-controller-manager", "Update", "apps/v1", now);
+    json_object *mf = sim_json_path(rs, "metadata.managedFields");
+    if (key && i < n && mf) {
+        c->rs_mf_key[i] = json_object_get(key);
+        c->rs_mf[i] = json_object_get(mf);
+    }
+}
+
 /* A new ReplicaSet of d for template tmpl (stored and added to v). */
 static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct sim_object *d,
                                     json_object *tmpl, const char *hash, int64_t replicas, long rev,
@@ -127,7 +147,7 @@ static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct 
     sim_json_set_str(sim_json_obj(sim_json_obj(t, "metadata"), "labels"), "pod-template-hash", hash);
     json_object_object_add(spec, "template", t);
     sim_object_defaults(s, s->ctl->r_rs, rs);
-    sim_managed_update(rs, NULL, "kube-controller-manager", "Update", "apps/v1", now);
+    rs_managed_fields(s->ctl, d, rs, now);
     struct sim_object *o = sim_store_add(s, s->ctl->r_rs, rs);
     if (!o)
         return NULL;
@@ -185,7 +205,7 @@ static void deployment_rollout(struct sim *s, struct sim_nsview *v, struct sim_o
 
     if (!tmpl || sim_json_path(d->obj, "metadata.deletionTimestamp"))
         return;
-    sim_template_hash(tmpl, hash);
+    sim_owner_hash(s->ctl, d, hash);
     snprintf(name, sizeof(name), "%s-%s", d->name, hash);
     for (size_t i = 0; i < v->replicasets.n; i++) {
         struct sim_object *rs = v->replicasets.v[i];
@@ -284,13 +304,12 @@ static void replicaset_status(struct sim *s, struct sim_nsview *v, struct sim_ob
 static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_object *d, const char *ts)
 {
     char hash[11], msg[600];
-    json_object *tmpl = sim_json_path(d->obj, "spec.template");
     int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1);
     int64_t total = 0, updated = 0, ready = 0;
     json_object *old = sim_json_path(d->obj, "status.conditions");
     struct sim_object *nrs = NULL;
 
-    sim_template_hash(tmpl, hash);
+    sim_owner_hash(s->ctl, d, hash);
     snprintf(msg, sizeof(msg), "%s-%s", d->name, hash);
     for (size_t i = 0; i < v->replicasets.n; i++) {
         struct sim_object *rs = v->replicasets.v[i];

@@ -22,7 +22,9 @@
  * the shortcut off.
  *
  * Shared nodes are referenced from several trees, and json-c's reference
- * counts are not atomic: everything here runs in the seeding thread only.
+ * counts are not atomic: a renderer, its templates and the lists it made
+ * belong to one thread at a time (seed_tenants.c gives a second thread its
+ * own renderer and takes its lists only after joining it).
  */
 #include "config.h"
 

@@ -22,6 +22,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,43 @@ static int store_rendered(struct sim *s, json_object *item, int64_t now, struct 
     return sim_store_add(s, r, obj) ? 0 : os_error_set(err, OS_ERR_NOMEM, "out of memory");
 }
 
+/* A second thread renders the second half of the tenants while the first
+ * half is rendered and stored.  It has its own renderer (its own parsed
+ * templates), so no json-c node is touched by two threads at once: the
+ * main thread uses its lists only after joining it. */
+struct render_job {
+    const struct os_config *cfg;
+    int from, to, width;        /* tenants from..to (1-based, inclusive) */
+    time_t created;
+    json_object **lists;        /* lists[i - from], owned until taken */
+    struct seed_render *render; /* freed by the main thread */
+    int rc;
+    struct os_error err;
+};
+
+static void *render_worker(void *arg)
+{
+    struct render_job *j = arg;
+    if (!(j->render = seed_render_new(j->cfg, &j->err)))
+        j->rc = -1;
+    for (int i = j->from; i <= j->to && j->rc == 0; i++)
+        j->rc = seed_render_tenant(j->render, i, j->width, j->created, &j->lists[i - j->from], &j->err);
+    return NULL;
+}
+
+/* Store the objects of one rendered tenant i (list taken). */
+static int store_tenant(struct sim *s, json_object *list, int i, int64_t now, struct ip_alloc *ips,
+                        struct mf_cache *mfc, struct os_error *err)
+{
+    json_object *items;
+    int rc = 0;
+    if (json_object_object_get_ex(list, "items", &items))
+        for (size_t j = 0; j < json_object_array_length(items) && rc == 0; j++)
+            rc = store_rendered(s, json_object_array_get_idx(items, j), now, ips, mfc, (i - 1) % 3, j, err);
+    json_object_put(list);
+    return rc;
+}
+
 int sim_seed_tenants(struct sim *s, struct os_error *err)
 {
     struct sim_ctl *c = s->ctl;
@@ -205,6 +243,9 @@ int sim_seed_tenants(struct sim *s, struct os_error *err)
     int64_t now = sim_now_ms();
     struct ip_alloc *ips = malloc(sizeof(*ips));
     struct mf_cache *mfc = calloc(1, sizeof(*mfc));
+    struct render_job job = {.created = (time_t)((now - 3600 * 1000) / 1000), .width = width};
+    pthread_t worker;
+    int started = 0;
 
     if (!ips || !mfc)
         rc = os_error_set(err, OS_ERR_NOMEM, "out of memory");
@@ -212,18 +253,34 @@ int sim_seed_tenants(struct sim *s, struct os_error *err)
         rc = -1;
     if (rc == 0)
         ip_alloc_init(s, ips);
-    time_t created = (time_t)((now - 3600 * 1000) / 1000);
-    for (int i = 1; i <= n && rc == 0; i++) {
-        json_object *list = NULL, *items;
-        if (seed_render_tenant(render, i, width, created, &list, err) < 0) {
-            rc = -1;
-            break;
-        }
-        if (json_object_object_get_ex(list, "items", &items))
-            for (size_t j = 0; j < json_object_array_length(items) && rc == 0; j++)
-                rc = store_rendered(s, json_object_array_get_idx(items, j), now, ips, mfc, (i - 1) % 3, j, err);
-        json_object_put(list);
+    job.cfg = cfg;
+    job.from = n >= 40 ? n / 2 + 1 : n + 1;
+    job.to = n;
+    if (rc == 0 && job.from <= n && (job.lists = calloc((size_t)(n - job.from + 1), sizeof(*job.lists))))
+        started = pthread_create(&worker, NULL, render_worker, &job) == 0;
+    int last = started ? job.from - 1 : n;
+    for (int i = 1; i <= last && rc == 0; i++) {
+        json_object *list = NULL;
+        if ((rc = seed_render_tenant(render, i, width, job.created, &list, err)) == 0)
+            rc = store_tenant(s, list, i, now, ips, mfc, err);
     }
+    if (started) {
+        pthread_join(worker, NULL);
+        if (rc == 0 && job.rc < 0) {
+            *err = job.err;
+            rc = -1;
+        }
+        for (int i = job.from; i <= n; i++) {
+            json_object *list = job.lists[i - job.from];
+            job.lists[i - job.from] = NULL;
+            if (rc == 0)
+                rc = store_tenant(s, list, i, now, ips, mfc, err);
+            else
+                json_object_put(list);
+        }
+    }
+    free(job.lists);
+    seed_render_free(job.render);
     seed_render_free(render);
     os_config_free(cfg);
     if (mfc)
@@ -239,6 +296,7 @@ int sim_seed_tenants(struct sim *s, struct os_error *err)
     c->seeding = 1;
     sim_controllers_step(s, now);
     c->seeding = 0;
+    sim_ctl_seed_done(c);
     seed_nodes_free(c);
     /* Everything seeded is handled: the lifecycle thread starts idle
      * instead of with a pass over every namespace. */

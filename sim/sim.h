@@ -192,6 +192,10 @@ size_t sim_store_collect(struct sim *s, const struct kube_resource *res,
 /* The list-item JSON of o (kind/apiVersion dropped for built-in types),
  * cached in o until it changes; *len gets its length.  Borrowed. */
 const char *sim_store_item_json(struct sim_object *o, size_t *len);
+/* Fill the list-item JSON cache of every object of res (NULL: all), with
+ * two threads: only at start, before any other thread touches the store
+ * (no lock needed then). */
+void sim_store_warm(struct sim *s, const struct kube_resource *res);
 /* Seeding mode: while set, no history is recorded. */
 void sim_store_seal_history(struct sim *s);
 

@@ -46,6 +46,16 @@ void sim_template_hash(json_object *tmpl, char out[11])
     out[10] = '\0';
 }
 
+void sim_owner_hash(struct sim_ctl *c, struct sim_object *o, char out[11])
+{
+    size_t i = o->rv % (sizeof(c->hashes) / sizeof(c->hashes[0]));
+    if (!o->rv || c->hashes[i].rv != o->rv) {
+        sim_template_hash(sim_json_path(o->obj, "spec.template"), c->hashes[i].hash);
+        c->hashes[i].rv = o->rv;
+    }
+    memcpy(out, c->hashes[i].hash, 11);
+}
+
 static const char *label(json_object *obj, const char *key)
 {
     json_object *l = sim_json_path(obj, "metadata.labels"), *v;
@@ -453,10 +463,10 @@ static int ordinal_of(const char *sts, const char *pod)
     return *end || o < 0 || o > 100000 ? -1 : (int)o;
 }
 
-static void sts_revision(struct sim_object *st, char *buf, size_t len)
+static void sts_revision(struct sim *s, struct sim_object *st, char *buf, size_t len)
 {
     char hash[11];
-    sim_template_hash(sim_json_path(st->obj, "spec.template"), hash);
+    sim_owner_hash(s->ctl, st, hash);
     snprintf(buf, len, "%s-%s", st->name, hash);
 }
 
@@ -522,7 +532,7 @@ static void statefulset_pods(struct sim *s, struct sim_nsview *v, struct sim_obj
 
     if (!tmpl || sim_json_path(st->obj, "metadata.deletionTimestamp"))
         return;
-    sts_revision(st, rev, sizeof(rev));
+    sts_revision(s, st, rev, sizeof(rev));
     /* Scale down, highest ordinal first. */
     for (size_t i = 0; i < v->pods.n; i++) {
         struct sim_object *p = v->pods.v[i];
@@ -595,7 +605,7 @@ static void statefulset_status(struct sim *s, struct sim_nsview *v, struct sim_o
 {
     char rev[320];
     int64_t total = 0, ready = 0, updated = 0;
-    sts_revision(st, rev, sizeof(rev));
+    sts_revision(s, st, rev, sizeof(rev));
     for (size_t i = 0; i < v->pods.n; i++) {
         struct sim_object *p = v->pods.v[i];
         if (!p || !sim_owned_by(p->obj, st->obj))
