@@ -62,6 +62,8 @@ struct deploy_screen {
     int scroll;                   /* output lines scrolled back from the end */
     char outcome[OS_ERROR_MSG_MAX];
     char fingerprint[80];         /* an unknown host's key, while asking */
+    int accepting;                /* the run records fingerprint if the host shows it */
+    int key_moved;                /* ... and the host showed another key */
     char key_path[1024];          /* the key that wants a passphrase */
     int wants_pass;               /* the run's callback was asked and had none */
     char pass[256];               /* typed, masked; wiped once handed over */
@@ -227,6 +229,7 @@ static void finish(struct app *a, int rc)
                      "done)", d->host, d->ran, d->skipped);
     } else if (fp) {
         d->state = R_ASK_HOST;
+        d->key_moved = d->accepting && strcmp(d->fingerprint, fp) != 0;
         snprintf(d->fingerprint, sizeof(d->fingerprint), "%s", fp);
         snprintf(d->outcome, sizeof(d->outcome), "unknown host %s: accept its key?", d->host);
     } else if (d->wants_pass && err->code == OS_ERR_AUTH) {
@@ -332,6 +335,7 @@ static int start(struct app *a, int accept)
     memset(d->marks, 0, sizeof(d->marks));
     d->ran = d->skipped = d->would_run = d->scroll = d->wants_pass = 0;
     d->run_plan = d->plan;
+    d->accepting = accept;
     deploy_log_clear(&d->log);
     d->state = R_FAILED;
     if (run_opts(a, accept, &o) == 0 && deploy_engine_new(&o, &d->engine, &err) < 0)
@@ -509,7 +513,8 @@ static void draw_ask(struct app *a)
     char l1[400], l2[200], l3[300];
 
     if (d->state == R_ASK_HOST) {
-        snprintf(l1, sizeof(l1), "%s is not in known_hosts.", d->host);
+        snprintf(l1, sizeof(l1), d->key_moved ? "%s offered another key: nothing recorded."
+                 : "%s is not in known_hosts.", d->host);
         snprintf(l2, sizeof(l2), "Its host key: %s", d->fingerprint);
         const char *lines[] = {l1, l2, "Compare it with the server's own: ssh-keygen -lf "
                                "/etc/ssh/ssh_host_ed25519_key.pub", "",

@@ -68,6 +68,17 @@ wait_for dep "Unknown host key" "an unknown host stops the run and asks"
 check_contains "... showing the fingerprint" "$HOST_FP" "$TMUX_SCREEN"
 check "... nothing recorded yet" test ! -e "$T/known_hosts"
 check_eq "... nothing ran" "" "$(doubles_log)"
+# the host's key changes between showing and accepting: nothing is recorded
+sshd_stop
+mv "$T/hostkey" "$T/hostkey.first"
+mv "$T/hostkey.pub" "$T/hostkey.first.pub"
+ssh-keygen -q -t ed25519 -N '' -C second-host -f "$T/hostkey"
+sshd_start || not_ok "sshd restarts with another host key"
+NEW_FP=$(ssh-keygen -l -E sha256 -f "$T/hostkey.pub" | awk '{print $2}')
+keys dep a
+wait_for dep "offered another key" "a key other than the one shown is not recorded on a"
+check_contains "... the new key is shown to accept instead" "$NEW_FP" "$TMUX_SCREEN"
+check "... known_hosts still untouched" test ! -e "$T/known_hosts"
 
 # --- accept, and a full run while the console stays live ------------------------
 touch "$T/state/slow-ready"            # microk8s-ready takes 2 s: time to look around
@@ -167,6 +178,16 @@ HOME=$T/client KUBECONFIG=$T/none TUI_COLS=100 TUI_LINES=30 \
 check_eq "scripted plan: exits 0" 0 "$TUI_RC"
 check_contains "scripted plan: the outcome" "steps would run" "$TUI_DUMPS"
 check_contains "scripted plan: satisfied steps" "= os-check" "$TUI_DUMPS"
+
+printf 'deploy: {}\n' >"$T/nohosts.yaml"
+HOME=$T/client KUBECONFIG=$T/none tui_run ':deploy<Enter><Enter><dump>:deploy ops@adhoc.example:2222<Enter><dump>' \
+    --config "$T/nohosts.yaml"
+check_contains "scripted: no hosts configured: the screen says how to add one" "add deploy.hosts to the config" "$(tui_dump 1)"
+check_contains "scripted: :deploy USER@HOST adds a host to the list" "> ops@adhoc.example:2222" "$(tui_dump 2)"
+: >"$T/state/log"
+HOME=$T/client KUBECONFIG=$T/none tui_run ':deploy<Enter><Enter><dump>' --readonly --config "$T/config.yaml"
+check_contains "scripted: --readonly refuses a deployment (a plan is allowed)" "the console is --readonly: p for a plan" "$TUI_DUMPS"
+check_eq "... and nothing ran" "" "$(doubles_log)"
 
 tmux_kill_all
 finish
