@@ -136,9 +136,12 @@ static void on_event(void *ud, const struct deploy_event *ev)
     struct deploy_screen *d = a->deploy;
     size_t n;
     const struct deploy_step *steps = all_steps(&n);
-    long i = ev->step ? ev->step - steps : -1;
-    enum mark *m = i >= 0 && (size_t)i < n ? &d->marks[i] : NULL;
+    enum mark *m = NULL;
     char line[400];
+
+    for (size_t i = 0; ev->step && i < n; i++)   /* compared, not subtracted: it may be no row */
+        if (ev->step == &steps[i])
+            m = &d->marks[i];
 
     a->dirty = 1;
     switch (ev->kind) {
