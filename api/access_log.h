@@ -6,7 +6,9 @@
  * write when it is nearly full, when the oldest line has waited
  * API_LOG_HOLD_S, or when the caller says the server has gone idle (no
  * request in progress): a quiet server's log is always up to date, a busy
- * one's at most a moment behind.  Thread-safe (one short lock).
+ * one's at most a moment behind.  odoo-saasd's main thread also flushes it
+ * every second, for lines held while one slow request stays in progress.
+ * Thread-safe (one short lock).
  */
 #ifndef API_ACCESS_LOG_H
 #define API_ACCESS_LOG_H

@@ -5,9 +5,10 @@
  * (its "api:" section and the platform config); the account store; the
  * token secret (generated 0600 on first run); the rate limiters; the
  * Kubernetes client, handed to the model thread; the HTTP server.  Then
- * main waits for SIGTERM or SIGINT with sigwait() (the signals are blocked
- * in every thread, so no handler and no global flag are needed), stops
- * accepting, lets requests in flight finish, stops the model and exits 0.
+ * main waits for SIGTERM or SIGINT with sigtimedwait(), flushing the
+ * request log once a second meanwhile (the signals are blocked in every
+ * thread, so no handler and no global flag are needed), stops accepting,
+ * lets requests in flight finish, stops the model and exits 0.
  *
  * --create-admin EMAIL reads a password from stdin and creates an admin
  * account (or makes an existing account an admin), then exits.
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -265,7 +267,8 @@ static int serve(struct api *api, const struct options *o)
            strchr(addr, ':') ? "]" : "", api_server_port(srv));
     fflush(stdout);
     sigdelset(&set, SIGPIPE);
-    sigwait(&set, &sig);
+    while ((sig = sigtimedwait(&set, NULL, &(struct timespec){1, 0})) < 0)
+        api_server_flush_log(srv);    /* lines held behind a slow request */
     fprintf(stderr, "odoo-saasd: %s: shutting down\n", strsignal(sig));
     api_server_quiesce(srv, 20000);
     rc = 0;

@@ -391,3 +391,8 @@ void api_server_stop(struct api_server *s)
     api_access_log_free(s->log);      /* after the last request's line */
     free(s);
 }
+
+void api_server_flush_log(struct api_server *s)
+{
+    api_access_log_flush(s->log);
+}

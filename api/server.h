@@ -21,5 +21,7 @@ int api_server_port(const struct api_server *s);
  * stop.  Idle keep-alive connections are not waited for. */
 void api_server_quiesce(struct api_server *s, int wait_ms);
 void api_server_stop(struct api_server *s);
+/* Write the request log lines still held (access_log.h); thread-safe. */
+void api_server_flush_log(struct api_server *s);
 
 #endif

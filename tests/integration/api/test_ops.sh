@@ -3,7 +3,8 @@
 # says when the cluster goes away), /metrics in the Prometheus text format,
 # /api/openapi.json (OpenAPI 3.1, every route in it), CORS from the
 # allow-list, the same timing for an unknown email and a wrong password,
-# the data directory's modes, and a clean exit on SIGTERM.
+# the data directory's modes, the request log while a slow request is in
+# progress, and a clean exit on SIGTERM.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/api/lib-api.sh"
@@ -101,6 +102,26 @@ check_contains "tenants by phase" 'odoo_saasd_tenants{phase="Provisioning"}' "$B
 check_contains "the model is synced" 'odoo_saasd_model_synced 1' "$BODY"
 req GET /nothing
 check_error "an unknown path is a JSON 404" 404
+
+# --- the request log is batched, yet never stuck behind a slow request ---
+# A body trickling in keeps one request in progress for 5 s, so the server
+# never goes idle; the quick request's line must still be written (the
+# main thread flushes every second).
+( printf '{"email":'; sleep 5; printf '"a@example.com","password":"x"}' ) |
+    curl -s -o /dev/null --max-time 15 -X POST -T - -H "Content-Type: application/json" \
+        "$SAASD_URL/api/auth/login" &
+slow=$!
+sleep 0.5
+curl -s -o /dev/null "$SAASD_URL/log-marker-while-busy"
+i=0
+until grep -q '"GET /log-marker-while-busy" 404' "$OS_TMP/saasd.err" || [ $i -ge 30 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+check_contains "a line is written while another request is in progress" \
+    '"GET /log-marker-while-busy" 404' "$(cat "$OS_TMP/saasd.err")"
+check "the slow request was still in progress" kill -0 "$slow"
+wait "$slow"
 
 # --- the cluster goes away: not ready, still healthy ---
 sim_stop
