@@ -31,14 +31,53 @@
 
 static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 
-/* 10 characters of an FNV-1a hash of the template, from the alphabet of
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* FNV-1a over the tree itself (keys, values, types and nesting), which
+ * costs a tenth of serialising it first. */
+static uint64_t tree_hash(uint64_t h, json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_object:
+        h = fnv(h, "{", 1);
+        json_object_object_foreach(o, k, v) {
+            h = fnv(h, k, strlen(k) + 1);
+            h = tree_hash(h, v);
+        }
+        return fnv(h, "}", 1);
+    case json_type_array:
+        h = fnv(h, "[", 1);
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            h = tree_hash(h, json_object_array_get_idx(o, i));
+        return fnv(h, "]", 1);
+    case json_type_string:
+        return fnv(fnv(h, "s", 1), json_object_get_string(o), (size_t)json_object_get_string_len(o) + 1);
+    case json_type_int: {
+        int64_t iv = json_object_get_int64(o);
+        return fnv(fnv(h, "i", 1), &iv, sizeof(iv));
+    }
+    case json_type_double: {
+        double dv = json_object_get_double(o);
+        return fnv(fnv(h, "d", 1), &dv, sizeof(dv));
+    }
+    case json_type_boolean:
+        return fnv(h, json_object_get_boolean(o) ? "t" : "f", 1);
+    default:
+        return fnv(h, "n", 1);
+    }
+}
+
+/* 10 characters of a hash of the template, from the alphabet of
  * generated names. */
 void sim_template_hash(json_object *tmpl, char out[11])
 {
-    const char *js = tmpl ? json_object_to_json_string_ext(tmpl, JSON_C_TO_STRING_PLAIN) : "";
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char *p = js; *p; p++)
-        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    uint64_t h = tree_hash(0xcbf29ce484222325ULL, tmpl);
     for (int i = 0; i < 10; i++) {
         out[i] = alphabet[h % (sizeof(alphabet) - 1)];
         h = h / (sizeof(alphabet) - 1) ^ (h << 7) ^ (uint64_t)i * 0x9e3779b97f4a7c15ULL;
