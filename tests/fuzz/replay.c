@@ -35,6 +35,8 @@ static int run_file(const char *path)
     }
     n = fread(buf, 1, INPUT_MAX, f);
     fclose(f);
+    if (getenv("FUZZ_REQUEST_VERBOSE"))   /* names the answer printed next */
+        fprintf(stderr, "replay: %s\n", path);
     LLVMFuzzerTestOneInput(buf, n);
     free(buf);
     return 0;

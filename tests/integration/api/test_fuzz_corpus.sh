@@ -11,9 +11,10 @@ CORPUS="$OS_SRCDIR/tests/fuzz/corpus/request"
 out=$(FUZZ_REQUEST_VERBOSE=1 "$OS_BUILDDIR/tests/fuzz/fuzz_replay" "$CORPUS" 2>&1)
 check_eq "every seed passes the target's checks" "ran $(ls "$CORPUS" | wc -l | tr -d ' ') inputs" \
     "$(printf '%s\n' "$out" | tail -n 1)"
-answer() {   # NAME SEED WANT: the status the seed got
-    got=$(FUZZ_REQUEST_VERBOSE=1 "$OS_BUILDDIR/tests/fuzz/fuzz_replay" "$CORPUS/$2" 2>&1 |
-        sed -n 's/^fuzz_request: .* -> \([0-9]*\) .*/\1/p')
+answer() {   # NAME SEED WANT: the status the seed got ("replay: FILE", then its answer)
+    got=$(printf '%s\n' "$out" | awk -v f="$CORPUS/$2" '
+        $0 == "replay: " f {take = 1; next}
+        take && /^fuzz_request: / {sub(/.* -> /, ""); sub(/ .*/, ""); print; exit}')
     check_eq "$1" "$3" "$got"
 }
 answer "GET /api/me with the user's token" me 200

@@ -104,17 +104,17 @@ req GET /nothing
 check_error "an unknown path is a JSON 404" 404
 
 # --- the request log is batched, yet never stuck behind a slow request ---
-# A body trickling in keeps one request in progress for 5 s, so the server
+# A body trickling in keeps one request in progress for 3 s, so the server
 # never goes idle; the quick request's line must still be written (the
 # main thread flushes every second).
-( printf '{"email":'; sleep 5; printf '"a@example.com","password":"x"}' ) |
+( printf '{"email":'; sleep 3; printf '"a@example.com","password":"x"}' ) |
     curl -s -o /dev/null --max-time 15 -X POST -T - -H "Content-Type: application/json" \
         "$SAASD_URL/api/auth/login" &
 slow=$!
 sleep 0.5
 curl -s -o /dev/null "$SAASD_URL/log-marker-while-busy"
 i=0
-until grep -q '"GET /log-marker-while-busy" 404' "$OS_TMP/saasd.err" || [ $i -ge 30 ]; do
+until grep -q '"GET /log-marker-while-busy" 404' "$OS_TMP/saasd.err" || [ $i -ge 20 ]; do
     sleep 0.1
     i=$((i + 1))
 done
