@@ -26,10 +26,12 @@ void seed_render_free(struct seed_render *r);
  * cycle basic, basic, standard) into *list, a v1 List the caller owns.
  * Nodes of the templates that hold no variable are shared, not copied:
  * the caller must not change the objects below their top-level fields
- * (seed_render_own() makes the ones the simulator changes its own).  The
- * first tenant of each tier is also rendered by tenant_render() and
- * compared; on a difference the renderer switches to tenant_render() for
- * good (a message on stderr).  Returns 0 or <0 with err set. */
+ * (seed_render_own() makes the ones the simulator changes its own); a
+ * later tenant of a tier also shares the nodes of the tier's first tenant
+ * that do not depend on it.  The first two tenants of each tier are also
+ * rendered by tenant_render() and compared; on a difference the renderer
+ * switches to tenant_render() for good (a message on stderr).  Returns 0
+ * or <0 with err set. */
 int seed_render_tenant(struct seed_render *r, int i, int width, time_t created, json_object **list,
                        struct os_error *err);
 /* The tier of tenant i ("basic" or "standard"; static). */
