@@ -100,11 +100,20 @@ wait_for "the pods are the new ReplicaSet's" 10 sh -c \
 check_eq "Deployment status counts the new pods" "2 2 2" \
     "$($KC get deploy -n rs-test web -o jsonpath='{.status.replicas} {.status.updatedReplicas} {.status.readyReplicas}')"
 
+# ---- kubectl rollout undo: the first ReplicaSet again, revision 3 (the
+# template kubectl sends back has "creationTimestamp": null, "resources":
+# {} and other key orders: the same template for the API) ----
+$KC rollout undo -n rs-test deploy/web >/dev/null 2>&1
+wait_for "rollout undo scales the first ReplicaSet up again, no third one" 10 sh -c \
+    "test \"\$($KC get rs -n rs-test -o jsonpath='{range .items[*]}{.metadata.name}={.spec.replicas}/{.status.readyReplicas} {end}')\" = '$(printf '%s\n' "$rs1=2/2" "$rs2=0/" | sort | tr '\n' ' ')'"
+check_eq "with revision 3" 3 \
+    "$($KC get rs -n rs-test "$rs1" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')"
+
 # ---- garbage collection: a deleted ReplicaSet is replaced, a deleted
 # Deployment takes its ReplicaSets and pods along ----
-$KC delete rs -n rs-test "$rs2" >/dev/null 2>&1
+$KC delete rs -n rs-test "$rs1" >/dev/null 2>&1
 wait_for "a deleted ReplicaSet is made again by its Deployment, with new pods" 10 sh -c \
-    "test \"\$($KC get pods -n rs-test --no-headers | grep -c \"^$rs2-.*Running\")\" -eq 2 -a \"\$($KC get pods -n rs-test -o name | wc -l)\" -eq 2"
+    "test \"\$($KC get pods -n rs-test --no-headers | grep -c \"^$rs1-.*Running\")\" -eq 2 -a \"\$($KC get pods -n rs-test -o name | wc -l)\" -eq 2"
 $KC delete deploy -n rs-test web >/dev/null 2>&1
 wait_for "deleting the Deployment removes its ReplicaSets and pods" 10 sh -c \
     "test \"\$($KC get rs,pods -n rs-test -o name | wc -l)\" -eq 0"
