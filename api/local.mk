@@ -69,10 +69,7 @@ API_INTEGRATION = \
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 
-# A test helper: YAML manifests to JSON for the schema validator.
-check_PROGRAMS += tests/integration/api/yaml2json
-tests_integration_api_yaml2json_SOURCES = tests/integration/api/yaml2json.c
-tests_integration_api_yaml2json_LDADD = $(CORE_LIBS)
+# The in-cluster manifests and the systemd unit (schema-checked by the tests).
 EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
 	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
 	kubernetes/odoo-saasd/40-ingressroute.yaml

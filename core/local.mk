@@ -20,3 +20,9 @@ check_PROGRAMS += tests/unit/test_os_config
 tests_unit_test_os_config_SOURCES = tests/unit/test_os_config.c
 tests_unit_test_os_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_os_config_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# A test helper for the api and deploy suites: YAML manifests to one JSON
+# array (through core/yaml_json) for the schema validator.
+check_PROGRAMS += tests/integration/schema/yaml2json
+tests_integration_schema_yaml2json_SOURCES = tests/integration/schema/yaml2json.c
+tests_integration_schema_yaml2json_LDADD = $(CORE_LIBS)

@@ -35,10 +35,6 @@ check_PROGRAMS += tests/integration/deploy/deploy_loop
 tests_integration_deploy_deploy_loop_SOURCES = tests/integration/deploy/deploy_loop.c
 tests_integration_deploy_deploy_loop_CFLAGS = $(DEPLOY_UNIT_CFLAGS)
 tests_integration_deploy_deploy_loop_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
-check_PROGRAMS += tests/integration/deploy/yaml2json
-tests_integration_deploy_yaml2json_SOURCES = tests/integration/deploy/yaml2json.c
-tests_integration_deploy_yaml2json_CFLAGS = $(AM_CFLAGS)
-tests_integration_deploy_yaml2json_LDADD = $(CORE_LIBS)
 
 # The platform manifests and Traefik values the deploy uploads.
 EXTRA_DIST += kubernetes/traefik/values.yaml \

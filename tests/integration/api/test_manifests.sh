@@ -10,7 +10,7 @@
 command -v jq >/dev/null 2>&1 || { skip "all checks" "jq is not installed"; finish; exit 0; }
 os_tmpdir
 DIR="$OS_SRCDIR/kubernetes/odoo-saasd"
-"$OS_BUILDDIR/tests/integration/api/yaml2json" "$DIR"/*.yaml >"$OS_TMP/all.json"
+"$OS_BUILDDIR/tests/integration/schema/yaml2json" "$DIR"/*.yaml >"$OS_TMP/all.json"
 check_eq "the manifests parse" 0 "$?"
 q() { jq -r "$1" "$OS_TMP/all.json"; }
 check_eq "the objects" "ServiceAccount ClusterRole ClusterRoleBinding ConfigMap PersistentVolumeClaim Deployment Service IngressRoute" \

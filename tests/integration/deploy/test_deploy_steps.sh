@@ -334,11 +334,11 @@ check_contains "... naming the key" "deploy.microk8s_channel must be a snap chan
 
 # --- the manifests ------------------------------------------------------------------
 if schema_require; then
-    "$OS_BUILDDIR/tests/integration/deploy/yaml2json" "$OS_SRCDIR"/kubernetes/platform/*.yaml >"$T/platform.json"
+    "$OS_BUILDDIR/tests/integration/schema/yaml2json" "$OS_SRCDIR"/kubernetes/platform/*.yaml >"$T/platform.json"
     schema_valid "platform manifests are schema-valid" "$T/platform.json"
     check_contains "platform: namespace odoo-saas" '"name":"odoo-saas"' "$(tr -d ' \n' <"$T/platform.json")"
 fi
-"$OS_BUILDDIR/tests/integration/deploy/yaml2json" "$OS_SRCDIR/kubernetes/traefik/values.yaml" >"$T/values.json"
+"$OS_BUILDDIR/tests/integration/schema/yaml2json" "$OS_SRCDIR/kubernetes/traefik/values.yaml" >"$T/values.json"
 v=$(tr -d ' \n' <"$T/values.json")
 check_contains "traefik values: a Deployment" '"kind":"Deployment"' "$v"
 check_contains "traefik values: ingressClass traefik" '"name":"traefik"' "$v"
