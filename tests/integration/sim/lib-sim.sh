@@ -108,6 +108,7 @@ sim_stop() {
         while kill -0 "$SIM_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
         if kill -0 "$SIM_PID" 2>/dev/null; then
             not_ok "simulator exits on SIGTERM" "still running after 10 s"
+            kill -9 "$SIM_PID" 2>/dev/null   # a hung one must not outlive the test
         else
             wait "$SIM_PID"
             check_eq "simulator exits 0 on SIGTERM" 0 "$?"
