@@ -21,11 +21,11 @@
  * metrics; both watch the managed workloads); an owner-thread API with a
  * publish step that hands immutable, reference-counted snapshots to other
  * threads (this file's snapshot/publish); the "creating" overlay staying
- * here.  It would also
- * settle a difference: the console watches FailedCreate events and passes
- * them to tenant_status_compute(), this model does not, so a tenant whose
- * pods a quota refuses shows Provisioning here while the console already
- * says why (adding that watch also needs events in the ClusterRole).
+ * here.
+ *
+ * Events carry no tenant label, so they are watched by reason instead:
+ * only FailedCreate (a quota refusing a pod), which tenant_status_compute()
+ * turns into the phase and the reason a customer sees, as the console does.
  */
 #include "config.h"
 
@@ -45,14 +45,17 @@
 #define NS_PREFIX "tenant-"
 #define DERIVE_MIN_S 0.1
 
-enum kind { K_NAMESPACES, K_PODS, K_DEPLOYMENTS, K_STATEFULSETS, K_JOBS, K_N };
+enum kind { K_NAMESPACES, K_PODS, K_DEPLOYMENTS, K_STATEFULSETS, K_JOBS, K_EVENTS, K_N };
 
-static const struct { const char *api, *kind; } watched[K_N] = {
-    [K_NAMESPACES] = {"v1", "Namespace"},
-    [K_PODS] = {"v1", "Pod"},
-    [K_DEPLOYMENTS] = {"apps/v1", "Deployment"},
-    [K_STATEFULSETS] = {"apps/v1", "StatefulSet"},
-    [K_JOBS] = {"batch/v1", "Job"},
+#define FAILED_CREATE "reason=FailedCreate"
+
+static const struct { const char *api, *kind, *labels, *fields; } watched[K_N] = {
+    [K_NAMESPACES] = {"v1", "Namespace", MANAGED_SELECTOR, NULL},
+    [K_PODS] = {"v1", "Pod", MANAGED_SELECTOR, NULL},
+    [K_DEPLOYMENTS] = {"apps/v1", "Deployment", MANAGED_SELECTOR, NULL},
+    [K_STATEFULSETS] = {"apps/v1", "StatefulSet", MANAGED_SELECTOR, NULL},
+    [K_JOBS] = {"batch/v1", "Job", MANAGED_SELECTOR, NULL},
+    [K_EVENTS] = {"v1", "Event", NULL, FAILED_CREATE},
 };
 
 struct store {
@@ -230,7 +233,8 @@ static void watches_start(struct api_model *m)
     static const struct kube_watch_handlers handlers = {on_event, on_sync, on_state};
 
     for (int k = 0; k < K_N; k++) {
-        struct kube_watch_opts opts = {.label_selector = MANAGED_SELECTOR};
+        struct kube_watch_opts opts = {.label_selector = watched[k].labels,
+                                       .field_selector = watched[k].fields};
         const struct kube_resource *r = kube_resource_by_kind(watched[k].api, watched[k].kind);
         struct os_error err;
         m->stores[k].watch = kube_watch_start(m->c, r, NULL, &opts, &handlers, &m->stores[k], &err);
@@ -270,7 +274,8 @@ static void fill_from_ns(struct api_tenant *t, struct group *g)
 {
     struct tenant_objects o = {.ns = g->ns, .pods = g->arr[K_PODS],
                                .deployments = g->arr[K_DEPLOYMENTS],
-                               .statefulsets = g->arr[K_STATEFULSETS], .jobs = g->arr[K_JOBS]};
+                               .statefulsets = g->arr[K_STATEFULSETS], .jobs = g->arr[K_JOBS],
+                               .events = g->arr[K_EVENTS]};
 
     tenant_status_compute(&o, &t->st);
     snprintf(t->subdomain, sizeof(t->subdomain), "%s",

@@ -5,7 +5,8 @@
 # every tenant with its phase (also in /metrics), and changes made on the
 # cluster behind its back (kubectl annotate, delete) show up through the
 # watches within a bounded wait.  Suspend refuses a tenant that has no
-# Deployment yet (409) and leaves it untouched.
+# Deployment yet (409) and leaves it untouched.  A quota refusing a
+# tenant's pod shows as Degraded with the quota's message.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 . "$OS_SRCDIR/tests/integration/api/lib-api.sh"
@@ -85,6 +86,23 @@ check_eq "a running demo tenant suspends" 200 "$HTTP_CODE"
 check_eq "  scaled to 0" 0 "$(kubectl -n tenant-demo-003 get deploy odoo -o jsonpath='{.spec.replicas}')"
 check_eq "  annotated" true \
     "$(kubectl get ns tenant-demo-003 -o jsonpath='{.metadata.annotations.odoo-saas\.io/suspended}')"
+
+# a quota that refuses the tenant's Odoo pod: the answer says so, as the
+# console does (the model watches FailedCreate events)
+kubectl -n tenant-demo-004 patch resourcequota tenant-quota --type merge \
+    -p '{"spec":{"hard":{"requests.cpu":"1m"}}}' >/dev/null
+kubectl -n tenant-demo-004 delete pod -l odoo-saas.io/role=odoo --wait=false >/dev/null
+i=0
+while [ $i -lt 100 ]; do
+    req GET /api/admin/tenants
+    [ "$(jqr '.tenants[] | select(.id == "demo-004") | .phase')" = Degraded ] && break
+    sleep 0.1
+    i=$((i + 1))
+done
+check_eq "a quota refusing the Odoo pod makes the tenant Degraded" Degraded \
+    "$(jqr '.tenants[] | select(.id == "demo-004") | .phase')"
+check_contains "  with the quota's message as the reason" "exceeded quota: tenant-quota" \
+    "$(jqr '.tenants[] | select(.id == "demo-004") | .reason')"
 
 saasd_stop
 sim_finish
