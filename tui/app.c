@@ -213,7 +213,7 @@ static int global_action(struct app *a, enum action act, const char *arg)
     case ACTION_THEME:
     case ACTION_THEME_NEXT:
     case ACTION_SAVE_DISPLAY:
-        return app_extra_action(a, act, arg);
+        return app_command(a, act, arg);
     case ACTION_DEPLOY:
         if (app_view(a) == &view_deploy)
             view_deploy.enter(a, arg);
@@ -280,9 +280,9 @@ static int complete_theme(struct app *a, char *shown, size_t len)
 
     if (strncmp(a->line, "theme ", 6))
         return -1;
-    names = app_theme_names(&n);
+    names = theme_names(theme_search_dirs(), &n);
     matches = keymap_complete(a->line, sizeof(a->line), (const char *const *)names, n, a->readonly, shown, len);
-    app_theme_names_free(names, n);
+    theme_names_free(names, n);
     return matches;
 }
 

@@ -180,19 +180,14 @@ void view_logs_close(struct app *a);
 void view_tenant_tick(struct app *a);
 void view_tenant_close(struct app *a);
 
-/* The actions of app_extra.c (logs, themes, save-display); arg from the
- * ':' line or NULL.  APP_* flags, 0 when act is not one of them. */
-int app_extra_action(struct app *a, enum action act, const char *arg);
+/* The actions of app_commands.c (logs, themes, save-display); arg from
+ * the ':' line or NULL.  APP_* flags, 0 when act is not one of them. */
+int app_command(struct app *a, enum action act, const char *arg);
 /* 1 when v is anywhere on the view stack (shown, or under a view pushed
  * over it, such as help). */
 int app_on_stack(const struct app *a, const struct view_ops *v);
 /* Write the screen as text to path, in the dump format.  0 or -1. */
 int app_save_display(struct app *a, const char *path);
-/* Every theme the console can find (built-in and the user's), sorted,
- * once each: a new array of *n new strings (app_theme_names_free), or
- * NULL when there are none. */
-char **app_theme_names(size_t *n);
-void app_theme_names_free(char **names, size_t n);
 
 extern const struct view_ops view_overview, view_nodes, view_tenants, view_tenant,
     view_create, view_delete, view_help;

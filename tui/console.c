@@ -21,10 +21,6 @@
 #include "app.h"
 #include "console.h"
 
-#ifndef OS_THEMES_SRCDIR
-#define OS_THEMES_SRCDIR OS_DATADIR "/themes"
-#endif
-
 struct terminal {
     SCREEN *screen;
     FILE *out, *in;     /* /dev/null in scripted mode, else NULL */
@@ -73,14 +69,13 @@ static void terminal_close(struct terminal *t)
  * monochrome theme.  After terminal_open(): has_colors() needs it. */
 static void load_theme(struct app *a, const char *name)
 {
-    static const char *const dirs[] = {OS_DATADIR "/themes", OS_THEMES_SRCDIR, NULL};
     const char *nc = getenv("NO_COLOR");
     struct os_error err;
 
     a->colour = !(nc && *nc) && has_colors();
     if (!name)
         name = a->colour ? "default" : "monochrome";
-    if (theme_load(name, dirs, &a->theme, &err) < 0 && (a->colour || strcmp(name, "monochrome")))
+    if (theme_load(name, theme_search_dirs(), &a->theme, &err) < 0 && (a->colour || strcmp(name, "monochrome")))
         app_message(a, 1, "%s", err.message);
 }
 

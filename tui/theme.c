@@ -11,6 +11,7 @@
 
 #define NCURSES_WIDECHAR 1
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ncurses.h>
 #include <stdio.h>
@@ -243,20 +244,30 @@ static char *read_file(const char *path)
     return buf;
 }
 
+/* The user's theme folder: $XDG_CONFIG_HOME/odoo-saas/themes, else
+ * ~/.config/odoo-saas/themes. */
+static void user_dir(char *dir, size_t len)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+    if (xdg && *xdg)
+        snprintf(dir, len, "%s/odoo-saas/themes", xdg);
+    else
+        snprintf(dir, len, "%s/.config/odoo-saas/themes", home ? home : ".");
+}
+
 /* The text of theme name from the search path; path gets where. */
 static char *find_theme(const char *name, const char *const *dirs, char *path, size_t len)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char dir[900];
     char *text;
 
     if (strchr(name, '/')) {
         snprintf(path, len, "%s", name);
         return read_file(path);
     }
-    if (xdg && *xdg)
-        snprintf(path, len, "%s/odoo-saas/themes/%s.theme", xdg, name);
-    else
-        snprintf(path, len, "%s/.config/odoo-saas/themes/%s.theme", home ? home : ".", name);
+    user_dir(dir, sizeof(dir));
+    snprintf(path, len, "%s/%s.theme", dir, name);
     if ((text = read_file(path)))
         return text;
     for (; dirs && *dirs; dirs++) {
@@ -347,4 +358,75 @@ void theme_apply(struct theme *t, int colour)
         init_pair((short)(i + 1), fg, bg);
         t->attr[i] = a | COLOR_PAIR(i + 1) | (bf ? A_BOLD : 0);
     }
+}
+
+/* ---- the themes there are -------------------------------------------------- */
+
+#ifndef OS_THEMES_SRCDIR
+#define OS_THEMES_SRCDIR OS_DATADIR "/themes"
+#endif
+
+#define THEME_SUFFIX ".theme"
+#define MAX_THEMES 128
+
+const char *const *theme_search_dirs(void)
+{
+    static const char *const dirs[] = {OS_DATADIR "/themes", OS_THEMES_SRCDIR, NULL};
+    return dirs;
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add NAME for every NAME.theme in dir (at most MAX_THEMES in all). */
+static void scan(const char *dir, char **names, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) && *n < MAX_THEMES) {
+        size_t len = strlen(e->d_name), sl = strlen(THEME_SUFFIX);
+        if (len > sl && !strcmp(e->d_name + len - sl, THEME_SUFFIX) && e->d_name[0] != '.')
+            if ((names[*n] = strndup(e->d_name, len - sl)))
+                (*n)++;
+    }
+    closedir(d);
+}
+
+char **theme_names(const char *const *dirs, size_t *n)
+{
+    char **names = calloc(MAX_THEMES, sizeof(*names)), user[1024];
+    size_t out = 0;
+
+    *n = 0;
+    if (!names)
+        return NULL;
+    user_dir(user, sizeof(user));
+    scan(user, names, n);
+    for (; dirs && *dirs; dirs++)
+        scan(*dirs, names, n);
+    if (!*n) {
+        free(names);
+        return NULL;
+    }
+    qsort(names, *n, sizeof(*names), by_text);
+    for (size_t i = 0; i < *n; i++) {
+        if (out && !strcmp(names[out - 1], names[i]))
+            free(names[i]);
+        else
+            names[out++] = names[i];
+    }
+    *n = out;
+    return names;
+}
+
+void theme_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
 }

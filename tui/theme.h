@@ -90,6 +90,16 @@ int theme_parse(const char *name, const char *text, struct theme *t, struct os_e
  * says why. */
 int theme_load(const char *name, const char *const *dirs, struct theme *t, struct os_error *err);
 
+/* Where themes are looked for after the user's folder: the installed and
+ * the source themes/ folders (NULL-terminated, static). */
+const char *const *theme_search_dirs(void);
+
+/* The name of every NAME.theme in the user's folder and in dirs, sorted,
+ * each once: a new array of *n new strings (theme_names_free), or NULL
+ * when there are none. */
+char **theme_names(const char *const *dirs, size_t *n);
+void theme_names_free(char **names, size_t n);
+
 /* Apply t to the running terminal (after initscr): colour pairs when colour
  * is non-zero and the terminal has colours, and t->attr for every role. */
 void theme_apply(struct theme *t, int colour);

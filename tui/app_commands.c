@@ -1,5 +1,5 @@
 /*
- * app_extra.c - console actions beyond moving around: follow a log
+ * app_commands.c - console actions beyond moving around: follow a log
  * (`:logs ID`), switch the colour theme at run time (`:theme NAME`, `T`),
  * and write the screen to a file (`:save-display FILE`).
  *
@@ -11,84 +11,12 @@
 #include "config.h"
 
 #define NCURSES_WIDECHAR 1
-#include <dirent.h>
 #include <ncurses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
-
-#ifndef OS_THEMES_SRCDIR
-#define OS_THEMES_SRCDIR OS_DATADIR "/themes"
-#endif
-
-#define THEME_SUFFIX ".theme"
-#define MAX_THEMES 128
-
-static const char *const theme_dirs[] = {OS_DATADIR "/themes", OS_THEMES_SRCDIR, NULL};
-
-/* ---- theme names ---------------------------------------------------------- */
-
-static int by_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add NAME for every NAME.theme in dir. */
-static void scan(const char *dir, char **names, size_t *n)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    while (d && (e = readdir(d)) && *n < MAX_THEMES) {
-        size_t len = strlen(e->d_name), sl = strlen(THEME_SUFFIX);
-        if (len <= sl || e->d_name[0] == '.' || strcmp(e->d_name + len - sl, THEME_SUFFIX))
-            continue;
-        if ((names[*n] = strndup(e->d_name, len - sl)))
-            (*n)++;
-    }
-    if (d)
-        closedir(d);
-}
-
-char **app_theme_names(size_t *n)
-{
-    char **names = calloc(MAX_THEMES, sizeof(*names)), user[1024];
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    size_t out = 0;
-
-    *n = 0;
-    if (!names)
-        return NULL;
-    if (xdg && *xdg)
-        snprintf(user, sizeof(user), "%s/odoo-saas/themes", xdg);
-    else
-        snprintf(user, sizeof(user), "%s/.config/odoo-saas/themes", home ? home : "");
-    scan(user, names, n);
-    for (int i = 0; theme_dirs[i]; i++)
-        scan(theme_dirs[i], names, n);
-    if (!*n) {
-        free(names);
-        return NULL;
-    }
-    qsort(names, *n, sizeof(*names), by_text);
-    for (size_t i = 0; i < *n; i++) {
-        if (out && !strcmp(names[out - 1], names[i]))
-            free(names[i]);
-        else
-            names[out++] = names[i];
-    }
-    *n = out;
-    return names;
-}
-
-void app_theme_names_free(char **names, size_t n)
-{
-    for (size_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
-}
 
 /* ---- switching ------------------------------------------------------------------ */
 
@@ -97,7 +25,7 @@ static int use_theme(struct app *a, const char *name)
     struct theme t;
     struct os_error err;
 
-    if (theme_load(name, theme_dirs, &t, &err) < 0) {
+    if (theme_load(name, theme_search_dirs(), &t, &err) < 0) {
         /* theme_load's message is worded for start-up ("; using default") */
         char *tail = strstr(err.message, "; using default");
         if (tail)
@@ -115,7 +43,7 @@ static int use_theme(struct app *a, const char *name)
 static int next_theme(struct app *a)
 {
     size_t n, i = 0;
-    char **names = app_theme_names(&n), next[64];
+    char **names = theme_names(theme_search_dirs(), &n), next[64];
 
     if (!names) {
         app_message(a, 1, "no themes found");
@@ -124,7 +52,7 @@ static int next_theme(struct app *a)
     while (i < n && strcmp(names[i], a->theme.name) <= 0)
         i++;
     snprintf(next, sizeof(next), "%s", names[i % n]);
-    app_theme_names_free(names, n);
+    theme_names_free(names, n);
     return use_theme(a, next);
 }
 
@@ -168,7 +96,7 @@ static int save_display(struct app *a, const char *path)
     return APP_HANDLED | APP_REDRAW;
 }
 
-int app_extra_action(struct app *a, enum action act, const char *arg)
+int app_command(struct app *a, enum action act, const char *arg)
 {
     switch (act) {
     case ACTION_LOGS: return logs(a, arg);
