@@ -11,6 +11,9 @@
 #   deploy_cli ARGS    odoo-saas deploy with the test's host, key,
 #                      known_hosts, remote environment and bundle
 #   doubles_log        the stand-ins' argv log, one call a line
+#   deploy_changes     the logged commands that change something, in the
+#                      order they ran, each cut to 40 characters
+#   deploy_full_run    what deploy_changes shows after a first full run
 #
 # sshd runs as the test's user (root in CI): PermitRootLogin
 # prohibit-password, StrictModes no, UsePAM no, keys and pid file in the
@@ -111,4 +114,28 @@ deploy_cli() {
 
 doubles_log() {
     cat "$T/state/log" 2>/dev/null
+}
+
+deploy_changes() {
+    doubles_log | grep -E '^(snap install|usermod|microk8s (status --wait-ready|enable|helm3 (repo|upgrade)|kubectl apply|join|add-node)|apt-get|systemctl (daemon-reload|enable|restart))' |
+        sed 's/ --install.*//' | cut -c1-40
+}
+
+deploy_full_run() {
+    cut -c1-40 <<EOF
+snap install microk8s --classic --channel
+usermod -a -G microk8s $SSH_USER
+microk8s status --wait-ready --timeout 6
+microk8s enable dns hostpath-storage metric
+apt-get update -qq
+apt-get install -y -qq --no-install-recommen
+microk8s helm3 repo add traefik https://tr
+microk8s helm3 repo update traefik
+microk8s helm3 upgrade
+microk8s kubectl apply -f $T/remote/bund
+microk8s kubectl apply -f $T/remote/bund
+systemctl daemon-reload
+systemctl enable odoo-saasd
+systemctl restart odoo-saasd
+EOF
 }

@@ -15,10 +15,7 @@ if ! sshd_start; then not_ok "sshd starts"; finish; exit 1; fi
 ok "sshd starts on 127.0.0.1:$SSH_PORT"
 
 # The commands that change something, in the order they ran.
-changes() {
-    doubles_log | grep -E '^(snap install|usermod|microk8s (status --wait-ready|enable|helm3 (repo|upgrade)|kubectl apply|join|add-node)|apt-get|systemctl (daemon-reload|enable|restart))' |
-        sed 's/ --install.*//' | cut -c1-40
-}
+changes() { deploy_changes; }
 
 # --- host key handling of the CLI -------------------------------------------
 out=$(deploy_cli --plan 2>&1); rc=$?
@@ -47,21 +44,7 @@ check "--plan uploaded nothing" test ! -e "$T/remote/bundle"
 deploy_cli >"$T/out1" 2>&1; rc=$?
 check_eq "deploy succeeds" 0 "$rc"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/out1" | tail -20
-want="snap install microk8s --classic --channel
-usermod -a -G microk8s $SSH_USER
-microk8s status --wait-ready --timeout 6
-microk8s enable dns hostpath-storage metric
-apt-get update -qq
-apt-get install -y -qq --no-install-recommen
-microk8s helm3 repo add traefik https://tr
-microk8s helm3 repo update traefik
-microk8s helm3 upgrade
-microk8s kubectl apply -f $T/remote/bund
-microk8s kubectl apply -f $T/remote/bund
-systemctl daemon-reload
-systemctl enable odoo-saasd
-systemctl restart odoo-saasd"
-want=$(printf '%s\n' "$want" | cut -c1-40)
+want=$(deploy_full_run)
 check_eq "the steps ran in order, each once" "$want" "$(changes)"
 check_contains "the snap channel is the default" "--channel=1.33/stable" "$(doubles_log)"
 check_contains "step output is streamed" "Enabling metrics-server" "$(cat "$T/out1")"

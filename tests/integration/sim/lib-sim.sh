@@ -18,6 +18,8 @@
 #   sim_stop              stop the simulator with SIGTERM, check it exits 0
 #                         with no sanitizer report on stderr
 #   sim_finish            sim_stop, then finish
+#   sim_wait_for DESCRIPTION SECONDS COMMAND...
+#                         poll COMMAND until it succeeds (bounded), one TAP line
 
 sim_need_tools() {
     for t in curl jq "$@"; do
@@ -120,4 +122,17 @@ sim_stop() {
     else
         ok "no sanitizer report"
     fi
+}
+
+# sim_wait_for DESCRIPTION SECONDS COMMAND...: run COMMAND every 0.1 s
+# until it succeeds (at most SECONDS), then one TAP line either way.
+sim_wait_for() {
+    _d=$1 _n=$(($2 * 10))
+    shift 2
+    while [ "$_n" -gt 0 ]; do
+        "$@" >/dev/null 2>&1 && { ok "$_d"; return 0; }
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    not_ok "$_d" "timed out: $*"
 }

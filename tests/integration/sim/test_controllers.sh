@@ -11,19 +11,6 @@ SIM_CONTROLLERS=1
 CLI=$OS_BUILDDIR/odoo-saas
 KC="kubectl --request-timeout=15s"
 
-# wait_for DESCRIPTION SECONDS COMMAND...: run COMMAND every 0.2 s until it
-# succeeds (bounded).
-wait_for() {
-    _d=$1 _n=$(($2 * 5))
-    shift 2
-    while [ "$_n" -gt 0 ]; do
-        "$@" >/dev/null 2>&1 && { ok "$_d"; return 0; }
-        sleep 0.2
-        _n=$((_n - 1))
-    done
-    not_ok "$_d" "timed out: $*"
-}
-
 sim_start --pod-start-ms 100
 
 # ---- one tenant, end to end ----
@@ -33,7 +20,7 @@ check_contains "tenant create says ready" "ready" "$out"
 check_eq "tenant show says Ready" Ready "$($CLI tenant show acme -o json | jq -r .phase)"
 pods=$($KC get pods -n tenant-acme --no-headers 2>&1)
 check "postgresql-0 is Running 1/1" sh -c "printf '%s\n' \"\$1\" | grep -qE '^postgresql-0 +1/1 +Running'" _ "$pods"
-wait_for "the db-init pod is Completed" 10 sh -c \
+sim_wait_for "the db-init pod is Completed" 10 sh -c \
     "$KC get pods -n tenant-acme --no-headers | grep -qE '^odoo-db-init-[a-z0-9]{5} +0/1 +Completed'"
 check "odoo is Running 1/1 (deploy-hash-suffix name)" \
     sh -c "printf '%s\n' \"\$1\" | grep -qE '^odoo-[a-z0-9]{10}-[a-z0-9]{5} +1/1 +Running'" _ "$pods"
@@ -103,7 +90,7 @@ spec:
   containers: [{name: c, image: busybox}]
 YAML
 $KC apply -f "$OS_TMP/pending.yaml" >/dev/null 2>&1
-wait_for "a pod no node fits gets PodScheduled=False Unschedulable" 10 sh -c \
+sim_wait_for "a pod no node fits gets PodScheduled=False Unschedulable" 10 sh -c \
     "$KC get pod -n default nowhere -o jsonpath='{.status.conditions[?(@.type==\"PodScheduled\")].reason}' | grep -q Unschedulable"
 check "and a FailedScheduling event" sh -c \
     "$KC get events -n default -o json | jq -r '.items[] | select(.involvedObject.name==\"nowhere\") | .reason' | grep -q FailedScheduling"
@@ -113,13 +100,13 @@ $KC delete pod -n default nowhere >/dev/null 2>&1
 
 # ---- scaling and garbage collection ----
 $KC scale deploy -n tenant-acme odoo --replicas=0 >/dev/null 2>&1
-wait_for "scale to 0 removes the odoo pod" 10 sh -c \
+sim_wait_for "scale to 0 removes the odoo pod" 10 sh -c \
     "test \"\$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o name | wc -l)\" -eq 0"
 $KC scale deploy -n tenant-acme odoo --replicas=1 >/dev/null 2>&1
-wait_for "scale to 1 brings it back, Ready" 15 sh -c \
+sim_wait_for "scale to 1 brings it back, Ready" 15 sh -c \
     "$KC get pods -n tenant-acme -l odoo-saas.io/role=odoo --no-headers | grep -q '1/1 *Running'"
 $KC delete job -n tenant-acme odoo-db-init >/dev/null 2>&1
-wait_for "deleting the Job deletes its pod (garbage collection)" 10 sh -c \
+sim_wait_for "deleting the Job deletes its pod (garbage collection)" 10 sh -c \
     "test \"\$($KC get pods -n tenant-acme -l odoo-saas.io/role=db-init -o name | wc -l)\" -eq 0"
 
 # ---- Recreate on a template change: the old pod goes first ----
@@ -139,7 +126,7 @@ new_pod=$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.i
 check "Recreate: a new pod with another template hash" test "${new_pod%-*}" != "${old_pod%-*}"
 check_eq "the new pod runs the new image" odoo:17.1 \
     "$($KC get pods -n tenant-acme -l odoo-saas.io/role=odoo -o jsonpath='{.items[0].spec.containers[0].image}')"
-wait_for "the Deployment is available again with updatedReplicas 1" 10 sh -c \
+sim_wait_for "the Deployment is available again with updatedReplicas 1" 10 sh -c \
     "test \"\$($KC get deploy -n tenant-acme odoo -o jsonpath='{.status.updatedReplicas}/{.status.availableReplicas}')\" = 1/1"
 
 # ---- StatefulSet scale up and down: PVCs stay ----
@@ -164,11 +151,11 @@ spec:
     spec: {accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, resources: {requests: {storage: 1Gi}}}
 YAML
 $KC apply -f "$OS_TMP/sts.yaml" >/dev/null 2>&1
-wait_for "a StatefulSet of 2 gets db-0 and db-1 Running, in order" 15 sh -c \
+sim_wait_for "a StatefulSet of 2 gets db-0 and db-1 Running, in order" 15 sh -c \
     "test \"\$($KC get pods -n sts-test --no-headers | awk '{print \$1 \$3}' | tr '\n' ' ')\" = 'db-0Running db-1Running '"
 check_eq "with their PVCs" "data-db-0 data-db-1" "$($KC get pvc -n sts-test -o jsonpath='{.items[*].metadata.name}')"
 $KC scale sts db -n sts-test --replicas=1 >/dev/null 2>&1
-wait_for "scale down to 1 removes db-1" 10 sh -c "test \"\$($KC get pods -n sts-test -o name | wc -l)\" -eq 1"
+sim_wait_for "scale down to 1 removes db-1" 10 sh -c "test \"\$($KC get pods -n sts-test -o name | wc -l)\" -eq 1"
 check_eq "but keeps its PVC" "data-db-0 data-db-1" "$($KC get pvc -n sts-test -o jsonpath='{.items[*].metadata.name}')"
 check_eq "StatefulSet status: replicas 1, updateRevision set" "1 true" \
     "$($KC get sts db -n sts-test -o json | jq -r '"\(.status.replicas) \(.status.updateRevision | startswith("db-"))"')"
@@ -177,7 +164,7 @@ check_eq "StatefulSet status: replicas 1, updateRevision set" "1 true" \
 printf 'odoo:\n  image: "odoo:doesnotexist"\n' >"$OS_TMP/bad.yaml"
 $CLI --config "$OS_TMP/bad.yaml" tenant create bad --tier basic --admin-email a@bad.com >/dev/null 2>&1
 check_eq "tenant create with an unpullable image exits 0 without --wait" 0 "$?"
-wait_for "that tenant becomes Degraded with ImagePullBackOff" 20 sh -c \
+sim_wait_for "that tenant becomes Degraded with ImagePullBackOff" 20 sh -c \
     "$CLI tenant show bad -o json | jq -r '.phase + \" \" + .reason' | grep -q '^Degraded .*ImagePullBackOff'"
 
 # ---- a quota refusal: FailedCreate with the quota message ----
@@ -206,14 +193,14 @@ spec:
         resources: {requests: {cpu: 500m}, limits: {cpu: "1"}}
 YAML
 $KC apply -f "$OS_TMP/q.yaml" >/dev/null 2>&1
-wait_for "a Deployment over its quota: a FailedCreate event 'exceeded quota' on its ReplicaSet" 10 sh -c \
+sim_wait_for "a Deployment over its quota: a FailedCreate event 'exceeded quota' on its ReplicaSet" 10 sh -c \
     "$KC get events -n quota-test -o json | jq -r '.items[] | select(.reason==\"FailedCreate\" and .involvedObject.kind==\"ReplicaSet\" and (.involvedObject.name | startswith(\"big-\"))) | .message' | grep -q 'exceeded quota: small'"
 check_eq "ReplicaSet condition ReplicaFailure" FailedCreate \
     "$($KC get rs -n quota-test -o jsonpath='{.items[0].status.conditions[?(@.type=="ReplicaFailure")].reason}')"
 check_eq "no pod was created" 0 "$($KC get pods -n quota-test -o name | wc -l | tr -d ' ')"
 check_eq "Deployment condition ReplicaFailure" FailedCreate \
     "$($KC get deploy -n quota-test big -o jsonpath='{.status.conditions[?(@.type=="ReplicaFailure")].reason}')"
-wait_for "the refusal is retried: the same event counted again" 15 sh -c \
+sim_wait_for "the refusal is retried: the same event counted again" 15 sh -c \
     "$KC get events -n quota-test -o json | jq -e '[.items[] | select(.reason==\"FailedCreate\") | .count] | max >= 2'"
 
 # ---- a Job whose pods fail: backoffLimit counts them ----
@@ -230,7 +217,7 @@ spec:
 YAML
 $KC delete resourcequota -n quota-test small >/dev/null 2>&1
 $KC apply -f "$OS_TMP/job.yaml" >/dev/null 2>&1
-wait_for "a Job with backoffLimit 1 fails after 2 failed pods" 15 sh -c \
+sim_wait_for "a Job with backoffLimit 1 fails after 2 failed pods" 15 sh -c \
     "test \"\$($KC get job -n quota-test flaky -o jsonpath='{.status.failed} {.status.conditions[?(@.type==\"Failed\")].reason}')\" = '2 BackoffLimitExceeded'"
 check_eq "and makes no third pod" 2 "$($KC get pods -n quota-test -l job-name=flaky -o name | wc -l | tr -d ' ')"
 
@@ -253,7 +240,7 @@ metadata: {name: later, namespace: quota-test}
 spec: {accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, resources: {requests: {storage: 1Gi}}}
 YAML
 $KC apply -f "$OS_TMP/imm.yaml" >/dev/null 2>&1
-wait_for "a PVC of an Immediate class is Bound without a consumer" 10 sh -c \
+sim_wait_for "a PVC of an Immediate class is Bound without a consumer" 10 sh -c \
     "test \"\$($KC get pvc -n quota-test now -o jsonpath='{.status.phase}')\" = Bound"
 check_eq "a WaitForFirstConsumer PVC without a pod stays Pending" Pending \
     "$($KC get pvc -n quota-test later -o jsonpath='{.status.phase}')"

@@ -10,19 +10,6 @@ sim_need_tools kubectl
 CLI=$OS_BUILDDIR/odoo-saas
 KC="kubectl --request-timeout=15s"
 
-# wait_for DESCRIPTION SECONDS COMMAND...: run COMMAND every 0.1 s until it
-# succeeds (bounded).
-wait_for() {
-    _d=$1 _n=$(($2 * 10))
-    shift 2
-    while [ "$_n" -gt 0 ]; do
-        "$@" >/dev/null 2>&1 && { ok "$_d"; return 0; }
-        sleep 0.1
-        _n=$((_n - 1))
-    done
-    not_ok "$_d" "timed out: $*"
-}
-
 # --pod-start-ms 600: init containers run 300 ms each after a 600 ms
 # sandbox, so a pod with two of them shows Init:N/2 for about 1.2 s.
 sim_start --pod-start-ms 600
@@ -60,7 +47,7 @@ spec:
       containers: [{name: c, image: nginx:1}]
 YAML
 $KC apply -f "$OS_TMP/web.yaml" >/dev/null 2>&1
-wait_for "kubectl rollout status: the Deployment rolls out" 10 \
+sim_wait_for "kubectl rollout status: the Deployment rolls out" 10 \
     $KC rollout status -n rs-test deploy/web --timeout=1s
 rj=$($KC get rs -n rs-test -o json)
 rs1=$(printf '%s' "$rj" | jq -r '.items[0].metadata.name')
@@ -90,12 +77,12 @@ check "a ScalingReplicaSet event on the Deployment" sh -c "printf '%s' \"\$1\" |
 
 # ---- a template change: a second ReplicaSet, the first scaled to 0 ----
 $KC set image -n rs-test deploy/web c=nginx:2 >/dev/null 2>&1
-wait_for "after a new image the old ReplicaSet is scaled to 0 and the new one is Ready" 10 sh -c \
+sim_wait_for "after a new image the old ReplicaSet is scaled to 0 and the new one is Ready" 10 sh -c \
     "test \"\$($KC get rs -n rs-test --no-headers | awk '{print \$2 \$3 \$4}' | sort | tr '\n' ' ')\" = '000 222 '"
 rs2=$($KC get rs -n rs-test -o json | jq -r ".items[] | select(.metadata.name != \"$rs1\") | .metadata.name")
 check_eq "the new ReplicaSet has revision 2" 2 \
     "$($KC get rs -n rs-test "$rs2" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')"
-wait_for "the pods are the new ReplicaSet's" 10 sh -c \
+sim_wait_for "the pods are the new ReplicaSet's" 10 sh -c \
     "test \"\$($KC get pods -n rs-test -o name | grep -c \"pod/$rs2-\")\" -eq 2 -a \"\$($KC get pods -n rs-test -o name | wc -l)\" -eq 2"
 check_eq "Deployment status counts the new pods" "2 2 2" \
     "$($KC get deploy -n rs-test web -o jsonpath='{.status.replicas} {.status.updatedReplicas} {.status.readyReplicas}')"
@@ -104,7 +91,7 @@ check_eq "Deployment status counts the new pods" "2 2 2" \
 # template kubectl sends back has "creationTimestamp": null, "resources":
 # {} and other key orders: the same template for the API) ----
 $KC rollout undo -n rs-test deploy/web >/dev/null 2>&1
-wait_for "rollout undo scales the first ReplicaSet up again, no third one" 10 sh -c \
+sim_wait_for "rollout undo scales the first ReplicaSet up again, no third one" 10 sh -c \
     "test \"\$($KC get rs -n rs-test -o jsonpath='{range .items[*]}{.metadata.name}={.spec.replicas}/{.status.readyReplicas} {end}')\" = '$(printf '%s\n' "$rs1=2/2" "$rs2=0/" | sort | tr '\n' ' ')'"
 check_eq "with revision 3" 3 \
     "$($KC get rs -n rs-test "$rs1" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')"
@@ -112,10 +99,10 @@ check_eq "with revision 3" 3 \
 # ---- garbage collection: a deleted ReplicaSet is replaced, a deleted
 # Deployment takes its ReplicaSets and pods along ----
 $KC delete rs -n rs-test "$rs1" >/dev/null 2>&1
-wait_for "a deleted ReplicaSet is made again by its Deployment, with new pods" 10 sh -c \
+sim_wait_for "a deleted ReplicaSet is made again by its Deployment, with new pods" 10 sh -c \
     "test \"\$($KC get pods -n rs-test --no-headers | grep -c \"^$rs1-.*Running\")\" -eq 2 -a \"\$($KC get pods -n rs-test -o name | wc -l)\" -eq 2"
 $KC delete deploy -n rs-test web >/dev/null 2>&1
-wait_for "deleting the Deployment removes its ReplicaSets and pods" 10 sh -c \
+sim_wait_for "deleting the Deployment removes its ReplicaSets and pods" 10 sh -c \
     "test \"\$($KC get rs,pods -n rs-test -o name | wc -l)\" -eq 0"
 
 # ---- init containers: Init:0/2, Pending, Initialized False, then Running ----
@@ -146,14 +133,14 @@ check "a pod with 2 init containers is Pending, Initialized=False, with 2 initCo
 check_eq "its app container waits in PodInitializing" PodInitializing "${seen##* }"
 api GET "/api/v1/namespaces/rs-test/pods?labelSelector=app%3Dslow" -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io'
 check "kubectl's Table shows STATUS Init:N/2 meanwhile ($(jqr '.rows[0].cells[2]'))" sh -c "printf '%s' '$(jqr '.rows[0].cells[2]')' | grep -qE '^Init:[01]/2$'"
-wait_for "then the init containers complete and the pod runs" 10 sh -c \
+sim_wait_for "then the init containers complete and the pod runs" 10 sh -c \
     "$KC get pods -n rs-test -l app=slow --no-headers | grep -qE '1/1 +Running'"
 check_eq "both init containers terminated Completed" "Completed Completed" \
     "$($KC get pods -n rs-test -l app=slow -o jsonpath='{.items[0].status.initContainerStatuses[*].state.terminated.reason}')"
 
 # ---- deleting the namespace removes the ReplicaSets ----
 api DELETE /api/v1/namespaces/rs-test
-wait_for "deleting the namespace removes its ReplicaSets" 10 sh -c \
+sim_wait_for "deleting the namespace removes its ReplicaSets" 10 sh -c \
     "$KC get ns rs-test >/dev/null 2>&1; test \$? -ne 0"
 api GET /apis/apps/v1/replicasets
 check_eq "no ReplicaSet of rs-test is left" 0 "$(jqr '[.items[] | select(.metadata.namespace=="rs-test")] | length')"

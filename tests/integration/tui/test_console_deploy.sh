@@ -42,17 +42,6 @@ EOC
 }
 config "$T/userkey" >"$T/config.yaml"
 
-# The commands that change something, in the order they ran.
-changes() {
-    doubles_log | grep -E '^(snap install|usermod|microk8s (status --wait-ready|enable|helm3 (repo|upgrade)|kubectl apply)|apt-get|systemctl (daemon-reload|enable|restart))' |
-        sed 's/ --install.*//' | cut -c1-40
-}
-wait_for() {
-    if tmux_wait "$1" "$2" "${4:-10}"; then ok "$3"; else not_ok "$3" "missing: $2
-screen:
-$TMUX_SCREEN"; fi
-}
-keys() { _s=$1; shift; tmux_cmd send-keys -t "$_s" "$@"; sleep 0.2; }
 screen_has() { tmux_screen "$1"; case "$TMUX_SCREEN" in *"$2"*) return 0 ;; esac; return 1; }
 
 # --- the screen and an unknown host -------------------------------------------
@@ -105,21 +94,8 @@ check_contains "the output pane shows the steps' output" "==> service: done" "$T
 check_contains "... the remote commands' own lines too" "namespace/odoo-saas serverside-applied" "$TMUX_SCREEN"
 check_contains "healthz answered: skipped" "- healthz          skipped" "$TMUX_SCREEN"
 check_contains "the host key was recorded" "[127.0.0.1]:$SSH_PORT ssh-ed25519" "$(cat "$T/known_hosts" 2>/dev/null)"
-want="snap install microk8s --classic --channel
-usermod -a -G microk8s $SSH_USER
-microk8s status --wait-ready --timeout 6
-microk8s enable dns hostpath-storage metric
-apt-get update -qq
-apt-get install -y -qq --no-install-recommen
-microk8s helm3 repo add traefik https://tr
-microk8s helm3 repo update traefik
-microk8s helm3 upgrade
-microk8s kubectl apply -f $T/remote/bund
-microk8s kubectl apply -f $T/remote/bund
-systemctl daemon-reload
-systemctl enable odoo-saasd
-systemctl restart odoo-saasd"
-check_eq "the stand-ins saw every step's commands, in order, once" "$(printf '%s\n' "$want" | cut -c1-40)" "$(changes)"
+want=$(deploy_full_run)
+check_eq "the stand-ins saw every step's commands, in order, once" "$want" "$(deploy_changes)"
 check_contains "the snap channel came from deploy.microk8s_channel" "--channel=1.32/edge" "$(doubles_log)"
 check "the bundle arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$T/remote/bundle/odoo-saas.tar.gz"
 
@@ -128,7 +104,7 @@ check "the bundle arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$T/remote/bund
 keys dep Enter
 wait_for dep "(0 steps run, 14 already done)" "a rerun skips every step" 20
 check_contains "... marked skipped" "- microk8s-install skipped" "$TMUX_SCREEN"
-check_eq "... and changes nothing" "" "$(changes)"
+check_eq "... and changes nothing" "" "$(deploy_changes)"
 
 # --- a failing step stops the run and shows its stderr ---------------------------------
 rm -f "$T/state/applied" "$T/state/enabled" "$T/state/active"
