@@ -15,7 +15,11 @@
 #include "tenant_opts.h"
 
 #define DEFAULT_WAIT_S 900
-#define POLL_MS 1000
+/* --wait asks for the status every POLL_FIRST_MS at first, then less and
+ * less often up to POLL_MAX_MS: a tenant that is Ready in half a second is
+ * reported then, one that takes minutes costs a request a second. */
+#define POLL_FIRST_MS 100
+#define POLL_MAX_MS 1000
 
 static void progress(void *ud, const char *message)
 {
@@ -30,6 +34,7 @@ static int wait_ready(struct cli *cli, const char *id, int seconds, int verbose,
     time_t deadline = time(NULL) + seconds;
     char last[400] = "";
     struct os_error err;
+    int poll_ms = POLL_FIRST_MS;
 
     for (;;) {
         char now[400];
@@ -49,7 +54,8 @@ static int wait_ready(struct cli *cli, const char *id, int seconds, int verbose,
             return cli_failf("tenant \"%s\" is %s", id, now);
         if (time(NULL) >= deadline)
             return cli_failf("tenant \"%s\" is not ready after %d s: %s", id, seconds, now);
-        kube_client_wait(cli->client, POLL_MS, NULL, 0);
+        kube_client_wait(cli->client, poll_ms, NULL, 0);
+        poll_ms = poll_ms * 3 / 2 < POLL_MAX_MS ? poll_ms * 3 / 2 : POLL_MAX_MS;
     }
 }
 
