@@ -8,7 +8,7 @@
 . "$OS_SRCDIR/tests/schema/lib.sh"
 
 sim_need_tools kubectl
-SIM_CONTROLLERS=1 sim_start --ns-delete-delay-ms 300
+SIM_CONTROLLERS=1 sim_start --ns-delete-delay-ms 300 --pod-start-ms 300
 OS="$OS_BUILDDIR/odoo-saas"
 
 # run ARGS...: sets RC, OUT (stdout) and ERR (stderr).
