@@ -2,8 +2,11 @@
  * state.c - --state PATH: the object store survives a restart.
  *
  * The file is one JSON document {"kind":"OdooSaasSimState","version":1,
- * "resourceVersion":"N","objects":[...]} with every stored object, kind
- * and apiVersion included.  It is written from each object's cached
+ * "resourceVersion":"N","random":"N","objects":[...]} with every stored
+ * object, kind and apiVersion included.  "random" is the generator's
+ * state: uids and generated names go on from where they were, since
+ * starting again from --seed would hand out the uids of objects already
+ * in the file (a new pod then passed for an old one to the kubelet).  It is written from each object's cached
  * list-item JSON (store.c), so a save of an unchanged store is mostly
  * memcpy under the lock; the file is then written outside the lock to
  * PATH.tmpXXXXXX (mode 0600: it holds the tenants' Secrets), fsync'd and
@@ -57,9 +60,10 @@ static int put(struct buf *b, const char *s, size_t n)
 /* The whole file's text (lock held).  Returns 0 or -1 (out of memory). */
 static int serialise(struct sim *s, struct buf *b)
 {
-    char head[128];
-    int n = snprintf(head, sizeof(head), "{\"kind\":\"OdooSaasSimState\",\"version\":1,\"resourceVersion\":\"%llu\",\"objects\":[\n",
-                     (unsigned long long)s->store.rv);
+    char head[160];
+    int n = snprintf(head, sizeof(head),
+                     "{\"kind\":\"OdooSaasSimState\",\"version\":1,\"resourceVersion\":\"%llu\",\"random\":\"%llu\",\"objects\":[\n",
+                     (unsigned long long)s->store.rv, (unsigned long long)s->rng);
     if (put(b, head, (size_t)n))
         return -1;
     for (size_t i = 0; i < s->store.nobjs; i++) {
@@ -180,7 +184,11 @@ int sim_state_load(struct sim *s, int *loaded, struct os_error *err)
     const struct kube_resource *pod = kube_resource_by_kind("v1", "Pod");
     const struct kube_resource *ns = kube_resource_by_kind("v1", "Namespace");
     int64_t now = sim_now_ms();
+    const char *rng = sim_json_str(doc, "random");
     pthread_mutex_lock(&s->lock);
+    /* A file from before "random" was saved: away from the seed's start
+     * at least, so new uids do not repeat the ones the file holds. */
+    s->rng = rng ? strtoull(rng, NULL, 10) : s->rng ^ ((uint64_t)now * 0x9e3779b97f4a7c15ULL);
     for (size_t i = 0; i < json_object_array_length(objs); i++) {
         json_object *o = json_object_array_get_idx(objs, i);
         const char *av = sim_json_str(o, "apiVersion"), *kind = sim_json_str(o, "kind");
