@@ -108,11 +108,16 @@ wait_for hup "connected" "hang-up: the console runs"
 shell_pid=$(tmux_cmd display-message -p -t hup '#{pane_pid}')
 console_pid=$(pgrep -P "$shell_pid" -x odoo-saas | head -n 1)
 tmux_cmd kill-session -t hup
-# Under ASan the exit (LeakSanitizer's scan of the heap) can take seconds on a loaded machine.
+# Under ASan the exit (LeakSanitizer's scan of the heap) takes a second or
+# two.  The shell dies of the hang-up first, so the console's exit may wait
+# for a reaper: a zombie has exited (kill -0 alone would count it alive).
+running() { [ -n "$1" ] && [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 i=0
-while [ -n "$console_pid" ] && kill -0 "$console_pid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+while running "$console_pid" && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -z "$console_pid" ]; then skip "hang-up: the console exits" "could not find its pid"
-elif kill -0 "$console_pid" 2>/dev/null; then not_ok "hang-up: the console exits" "still running after 15 s"; kill "$console_pid"
+elif running "$console_pid"; then
+    not_ok "hang-up: the console exits" "still running after 15 s: $(grep '^State' "/proc/$console_pid/status") wchan $(cat "/proc/$console_pid/wchan" 2>/dev/null)"
+    kill "$console_pid"
 else ok "hang-up: the console exits"; fi
 
 tmux_kill_all
