@@ -12,7 +12,8 @@
  * Scripted mode (ODOO_SAAS_SCRIPT) runs the same dispatch with keys from
  * the script, <wait:MS> pumping the event loop, <waitfor:TEXT> pumping it
  * until the screen shows TEXT (at most 10 s), <dump> writing the screen
- * text to ODOO_SAAS_DUMP, <resize:WxH> resizing the off-screen terminal.
+ * text to ODOO_SAAS_DUMP, <resize:WxH> resizing the off-screen terminal,
+ * <click:X,Y> a mouse click at column X, line Y.
  */
 #include "config.h"
 
@@ -480,6 +481,12 @@ static int read_keys(struct app *a)
             a->dirty = 1;
             continue;
         }
+        if (r == KEY_CODE_YES && wch == KEY_MOUSE) {
+            MEVENT ev;
+            if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_PRESSED))
+                app_click(a, ev.y, ev.x);
+            continue;
+        }
         app_key(a, r == KEY_CODE_YES ? (int)(KEYMAP_FN | wch) : (int)wch);
         if (a->quit)
             break;
@@ -617,6 +624,11 @@ static int directive(struct app *a, const char *s)
         app_draw(a);
         dump(a);
         return 6;
+    }
+    if (sscanf(s, "<click:%d,%d>%n", &w, &h, &n) == 2 && n > 0) {
+        app_click(a, h, w);           /* <click:X,Y>: column X, line Y */
+        app_draw(a);
+        return n;
     }
     if (sscanf(s, "<resize:%dx%d>%n", &w, &h, &n) == 2 && n > 0) {
         resize_term(h, w);

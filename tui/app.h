@@ -57,6 +57,7 @@ struct list_state {
     int sel, top;
     int sort, reverse;
     char filter[128];
+    int row_y, rows_shown;          /* where the table rows were last drawn (mouse.c) */
 };
 
 #define FORM_STEPS 40
@@ -120,6 +121,8 @@ struct app {
     int confirm_quit;
     int dirty, quit;
     volatile sig_atomic_t *stop;    /* set by a signal: leave the loop */
+    int click_row;                  /* the row clicked last (mouse.c), or -1 */
+    struct timespec click_at;       /* when */
     int cursor_y, cursor_x;         /* where a form wants the cursor, or -1 */
 
     const char *dump_path;          /* scripted mode */
@@ -188,6 +191,9 @@ int app_command(struct app *a, enum action act, const char *arg);
 int app_on_stack(const struct app *a, const struct view_ops *v);
 /* Write the screen as text to path, in the dump format.  0 or -1. */
 int app_save_display(struct app *a, const char *path);
+/* A click at screen line y, column x (mouse.c): selects the table row
+ * there, a second click on it opens it.  1 when it was used. */
+int app_click(struct app *a, int y, int x);
 
 extern const struct view_ops view_overview, view_nodes, view_tenants, view_tenant,
     view_create, view_delete, view_help;

@@ -48,6 +48,10 @@ static int terminal_open(struct terminal *t, int scripted, struct os_error *err)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
+    /* Presses only, reported at once: mouse.c tells a double click itself
+     * (ncurses' click resolution would hold every click back). */
+    mousemask(BUTTON1_PRESSED, NULL);
+    mouseinterval(0);
     curs_set(0);
     return 0;
 }
@@ -152,6 +156,7 @@ int console_run(struct cli *cli, const char *theme)
     setlocale(LC_ALL, "");
     a->cli = cli;
     a->readonly = cli->readonly;
+    a->click_row = -1;
     a->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
     a->dump_path = getenv("ODOO_SAAS_DUMP");
     model_start(&a->model, NULL, &err);

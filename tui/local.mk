@@ -49,7 +49,7 @@ odoo_saas_SOURCES += \
 	tui/view_logs.c \
 	tui/detail_records.c tui/detail_records.h \
 	tui/detail_fetch.c tui/detail_fetch.h \
-	tui/app_commands.c \
+	tui/app_commands.c tui/mouse.c \
 	tui/script_file.c tui/script_file.h \
 	tui/mono_clock.c tui/mono_clock.h \
 	tui/table_view.c tui/table_view.h

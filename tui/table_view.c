@@ -56,6 +56,8 @@ void table_view_draw(struct app *a, const struct table_view *tv, int top, int bo
     layout_columns(tv->cols, tv->ncols, a->cols, 1, w);
     widget_header(a, top, tv->cols, w, tv->ncols, tv->sort_cols[ls->sort % tv->nsort], ls->reverse);
     app_list_clamp(ls, n, body);
+    ls->row_y = top + 1;
+    ls->rows_shown = n - ls->top < body ? n - ls->top : body;
     for (int i = 0; i < body && ls->top + i < n; i++)
         tv->draw_row(a, top + 1 + i, idx[ls->top + i], w, ls->top + i == ls->sel);
 }

@@ -77,9 +77,10 @@ static void draw(struct app *a, int top, int rows)
     struct help_line lines[2 * ACTION_COUNT];
     struct list_state *ls = &a->lists[VI_HELP];
     int n = lines_of(a, lines, 2 * ACTION_COUNT), body = rows - 1, y = top + 1;
-    char title[96];
+    char title[128];
 
-    snprintf(title, sizeof(title), " Keys of the %s view   (Esc: back)", view_title(a->help_for));
+    snprintf(title, sizeof(title), " Keys of the %s view   (Esc: back)%s", view_title(a->help_for),
+             a->help_for & (VIEW_NODES | VIEW_TENANTS) ? "   mouse: click selects, again opens" : "");
     widget_text(a, top, 0, a->cols, THEME_VALUE, title, 0);
     app_list_clamp(ls, n, body);
     for (int i = ls->top; i < n && y < top + rows; i++) {

@@ -15,6 +15,9 @@
 #        poll capture-pane (every 0.1 s, at most SECONDS, default 10) until
 #        TEXT shows; 0 when it did.  TMUX_SCREEN holds the last capture.
 #   tmux_gone NAME [SECONDS]   wait for the command to exit; 0 when it did
+#   tmux_click NAME X Y        a left click at column X, line Y (0-based), sent
+#                              as the terminal would (the pane's terminfo
+#                              kmous: SGR \E[< or X10 \E[M)
 #   tmux_need          skip the whole script when tmux is missing
 #   wait_for NAME TEXT WHAT [SECONDS]
 #        one check (ok / not ok WHAT) that TEXT shows within SECONDS (10)
@@ -113,4 +116,16 @@ keys() { _s=$1; shift; tmux_cmd send-keys -t "$_s" "$@"; sleep 0.2; }
 # 100-107, and 256/truecolour forms.
 has_colour() {
     printf '%s' "$1" | grep -Eq "$(printf '\033')\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m"
+}
+
+tmux_click() {
+    _term=$(tmux_cmd show -gv default-terminal 2>/dev/null)
+    _x=$(($2 + 1)) _y=$(($3 + 1))
+    if infocmp -1 "${_term:-screen}" 2>/dev/null | grep -q 'kmous=\\E\[<'; then
+        tmux_cmd send-keys -t "$1" -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' "$_x" "$_y" "$_x" "$_y")"
+    else
+        tmux_cmd send-keys -t "$1" -l "$(printf '\033[M %b%b\033[M#%b%b' \
+            "\\0$(printf %o $((32 + _x)))" "\\0$(printf %o $((32 + _y)))" \
+            "\\0$(printf %o $((32 + _x)))" "\\0$(printf %o $((32 + _y)))")"
+    fi
 }

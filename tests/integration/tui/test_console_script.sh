@@ -60,10 +60,17 @@ check_contains "s then S: sorted by phase, reversed" "PHASE▲" "$(tui_dump 4)"
 check_contains "? lists the create key" "c                  create a tenant" "$(tui_dump 5)"
 check_contains "? lists the filter key" "/                  filter the rows" "$(tui_dump 5)"
 check_contains "? lists the ':' commands" ":tenant ID" "$(tui_dump 5)"
+check_contains "? in a table view names the mouse" "mouse: click selects, again opens" "$(tui_dump 5)"
 check_contains "Enter opens the selected tenant" "tenant beta" "$(tui_dump 6)"
 check_contains "tenant detail: admin email" "admin@beta.com" "$(tui_dump 6)"
 check_contains "tenant detail: URL" "https://beta.odoo.localhost" "$(tui_dump 6)"
 check_contains "tenant detail: pods table" "POD" "$(tui_dump 6)"
+
+# --- the mouse: a click selects a row, a second click on it opens it ---------------
+tui_run '3<waitfor:beta><click:5,3><Enter><dump><Esc><click:5,2><click:5,2><dump><Esc><click:5,15><Enter><dump>'
+check_contains "a click on the second row, then Enter: beta" "tenant beta" "$(tui_dump 1)"
+check_contains "a double click on the first row opens acme" "tenant acme" "$(tui_dump 2)"
+check_contains "a click below the rows changes nothing (acme stays selected)" "tenant acme" "$(tui_dump 3)"
 
 # --- a node lists its tenants -------------------------------------------------------
 tui_run '<waitfor:connected>2<waitfor:sim-node-1><Enter><dump><Esc><dump>'

@@ -41,6 +41,15 @@ keys main Escape
 keys main Down Enter
 wait_for main "admin@beta.com" "arrows and Enter open a tenant"
 keys main Escape
+wait_for main "beta" "Esc goes back to the tenants"
+tmux_click main 5 2
+tmux_click main 5 2
+wait_for main "admin@acme.com" "a double click on a row opens that tenant (the mouse, as the terminal sends it)"
+keys main Escape
+tmux_click main 5 3
+keys main Enter
+wait_for main "admin@beta.com" "a click selects the row under it (then Enter opens beta)"
+keys main Escape
 tmux_cmd resize-window -t main -x 250 -y 70
 keys main 2
 wait_for main "ROLE" "resized to 250x70: the nodes relayout (ROLE shows)"
