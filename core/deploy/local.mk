@@ -39,3 +39,16 @@ tests_integration_deploy_deploy_loop_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
 # The platform manifests and Traefik values the deploy uploads.
 EXTRA_DIST += kubernetes/traefik/values.yaml \
 	kubernetes/platform/00-namespace.yaml
+
+# Installed for the deploy: outside a source tree --platform-dir defaults to
+# $(pkgdatadir), which must then hold kubernetes/ and templates/.
+k8splatformdir = $(pkgdatadir)/kubernetes/platform
+k8splatform_DATA = kubernetes/platform/00-namespace.yaml
+k8straefikdir = $(pkgdatadir)/kubernetes/traefik
+k8straefik_DATA = kubernetes/traefik/values.yaml
+k8ssaasddir = $(pkgdatadir)/kubernetes/odoo-saasd
+k8ssaasd_DATA = kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
+	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
+	kubernetes/odoo-saasd/40-ingressroute.yaml
+tenanttemplatesdir = $(pkgdatadir)/templates
+tenanttemplates_DATA = $(TEMPLATE_FILES)
