@@ -87,9 +87,25 @@ void widget_meter(struct app *a, int y, int x, int width, int64_t used, int64_t 
         widget_text(a, y, x + 1 + inner - layout_width(text), layout_width(text), THEME_DIM, text, 0);
 }
 
+static const struct view_ops *const tabs[] = {&view_overview, &view_nodes, &view_tenants};
+#define TABS_X 11      /* after " odoo-saas " */
+
+int widget_title_tab_at(int x)
+{
+    char buf[64];
+    int at = TABS_X;
+
+    for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+        int w = snprintf(buf, sizeof(buf), " %zu %s ", i + 1, tabs[i]->title);
+        if (x >= at && x < at + w)
+            return (int)i;
+        at += w + 1;
+    }
+    return -1;
+}
+
 void widget_title(struct app *a)
 {
-    static const struct view_ops *const tabs[] = {&view_overview, &view_nodes, &view_tenants};
     const struct view_ops *v = app_view(a);
     const struct kube_config *kc = a->client ? kube_client_config(a->client) : NULL;
     char buf[256];
@@ -97,7 +113,7 @@ void widget_title(struct app *a)
 
     widget_fill(a, 0, 0, THEME_TITLE);
     widget_text(a, 0, 0, 10, THEME_TITLE, " odoo-saas", 0);
-    x = 11;
+    x = TABS_X;
     for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
         int on = tabs[i] == v || (a->depth > 0 && tabs[i] == a->stack[0]);
         snprintf(buf, sizeof(buf), " %zu %s ", i + 1, tabs[i]->title);

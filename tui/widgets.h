@@ -35,6 +35,8 @@ void widget_meter(struct app *a, int y, int x, int width, int64_t used, int64_t 
 /* The title bar (line 0) and the status bar (last line). */
 void widget_title(struct app *a);
 void widget_status(struct app *a);
+/* The title bar's tab at column x: 0 overview, 1 nodes, 2 tenants, or -1. */
+int widget_title_tab_at(int x);
 
 /* A boxed dialog of n lines centred on the screen. */
 void widget_dialog(struct app *a, const char *title, const char *const *lines, int n);

@@ -71,6 +71,11 @@ tui_run '3<waitfor:beta><click:5,3><Enter><dump><Esc><click:5,2><click:5,2><dump
 check_contains "a click on the second row, then Enter: beta" "tenant beta" "$(tui_dump 1)"
 check_contains "a double click on the first row opens acme" "tenant acme" "$(tui_dump 2)"
 check_contains "a click below the rows changes nothing (acme stays selected)" "tenant acme" "$(tui_dump 3)"
+tui_run '<waitfor:connected><click:27,0><waitfor:sim-node-1><dump><click:38,0><waitfor:beta><dump><click:15,0><dump>c<click:27,0><dump>'
+check_contains "a click on the title bar's '2 Nodes' tab opens the nodes" "sim-node-1 Ready" "$(tui_dump 1)"
+check_contains "a click on '3 Tenants' opens the tenants" "PHASE" "$(tui_dump 2)"
+check_contains "a click on '1 Overview' opens the overview" "Tenants     2" "$(tui_dump 3)"
+check_contains "in the create form a tab click does not switch views" "Create a tenant" "$(tui_dump 4)"
 
 # --- a node lists its tenants -------------------------------------------------------
 tui_run '<waitfor:connected>2<waitfor:sim-node-1><Enter><dump><Esc><dump>'
