@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <string.h>
 
 #include "app.h"
 #include "mono_clock.h"
