@@ -112,7 +112,11 @@ case "$TMUX_SCREEN" in *"odoo-saas  1 Overview"*) not_ok "--demo: the terminal i
 *) ok "--demo: the terminal is restored" ;; esac
 
 # --- the terminal goes away (an SSH session drops) ---------------------------------
-tmux_start hup "$OS" --kubeconfig "$KUBECONFIG"
+# No leak check for this one process: LeakSanitizer stops the process with
+# ptrace (PTRACE_ATTACH, a SIGSTOP) at exit, and the SIGCONT the kernel
+# sends with the hang-up can discard that SIGSTOP: the exit then waits for
+# ever (seen in CI: the console still spinning 40 minutes later).
+tmux_start hup env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$OS" --kubeconfig "$KUBECONFIG"
 wait_for hup "connected" "hang-up: the console runs"
 shell_pid=$(tmux_cmd display-message -p -t hup '#{pane_pid}')
 console_pid=$(pgrep -P "$shell_pid" -x odoo-saas | head -n 1)
@@ -126,7 +130,7 @@ while running "$console_pid" && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -z "$console_pid" ]; then skip "hang-up: the console exits" "could not find its pid"
 elif running "$console_pid"; then
     not_ok "hang-up: the console exits" "still running after 15 s: $(grep '^State' "/proc/$console_pid/status") wchan $(cat "/proc/$console_pid/wchan" 2>/dev/null)"
-    kill "$console_pid"
+    kill -9 "$console_pid"
 else ok "hang-up: the console exits"; fi
 
 tmux_kill_all
