@@ -11,6 +11,9 @@
 #                          when set; sets HTTP_CODE, BODY, HEADERS
 #   register EMAIL PASSWORD / login EMAIL PASSWORD (sets TOKEN)
 #   wait_phase ID PHASE SECONDS   poll GET /api/tenants/ID (bounded)
+#   admin_until FILTER VALUE SECONDS
+#                          poll GET /api/admin/tenants until jq -r FILTER
+#                          on it prints VALUE (bounded; BODY is the last answer)
 #   is_error_json          0 when $BODY is {"error":{"code","message"}}
 #   saasd_stop             SIGTERM; checks exit 0 and no sanitizer report
 
@@ -111,6 +114,17 @@ check_error() {
     else
         not_ok "$1" "want $2 with {\"error\":{...}}, got $HTTP_CODE: $BODY"
     fi
+}
+
+admin_until() {
+    _i=0 _n=$(($3 * 10))
+    while [ $_i -lt $_n ]; do
+        req GET /api/admin/tenants
+        [ "$(jqr "$1")" = "$2" ] && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    return 1
 }
 
 wait_phase() {

@@ -22,13 +22,7 @@ printf 'operator password\n' | XDG_CONFIG_HOME=$OS_TMP/xdg "$SAASD_BIN" --create
     --data-dir "$SAASD_DATA" >/dev/null 2>&1
 login "op@example.com" "operator password"
 
-i=0
-while [ $i -lt 50 ]; do
-    req GET /api/admin/tenants
-    [ "$(jqr '[.tenants[] | select(.phase == "Ready")] | length')" = 20 ] && break
-    sleep 0.2
-    i=$((i + 1))
-done
+admin_until '[.tenants[] | select(.phase == "Ready")] | length' 20 10
 check_eq "the model holds the 20 demo tenants, Ready" 20 "$(jqr '[.tenants[] | select(.phase == "Ready")] | length')"
 
 # 20 reads, each far below one 200 ms round trip to the API server
@@ -45,36 +39,18 @@ check_contains "metrics count them by phase" 'odoo_saasd_tenants{phase="Ready"} 
 
 # changes behind its back arrive through the watches
 kubectl annotate ns tenant-demo-001 odoo-saas.io/suspended=true >/dev/null
-i=0
-while [ $i -lt 50 ]; do
-    req GET /api/admin/tenants
-    [ "$(jqr '.tenants[] | select(.id == "demo-001") | .phase')" = Suspended ] && break
-    sleep 0.1
-    i=$((i + 1))
-done
+admin_until '.tenants[] | select(.id == "demo-001") | .phase' Suspended 5
 check_eq "an annotation made with kubectl shows as Suspended" Suspended \
     "$(jqr '.tenants[] | select(.id == "demo-001") | .phase')"
 kubectl delete ns tenant-demo-002 --wait=false >/dev/null
-i=0
-while [ $i -lt 80 ]; do
-    req GET /api/admin/tenants
-    [ "$(jqr '[.tenants[] | select(.id == "demo-002")] | length')" = 0 ] && break
-    sleep 0.1
-    i=$((i + 1))
-done
+admin_until '[.tenants[] | select(.id == "demo-002")] | length' 0 8
 check_eq "a namespace deleted with kubectl leaves the model" 0 "$(jqr '[.tenants[] | select(.id == "demo-002")] | length')"
 check_eq "19 remain" 19 "$(jqr '.tenants | length')"
 
 # suspend needs the odoo Deployment; resume does not
 printf '%s' '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"tenant-bare","labels":
     {"app.kubernetes.io/managed-by":"odoo-saas","odoo-saas.io/tenant":"bare"}}}' | kubectl create -f - >/dev/null
-i=0
-while [ $i -lt 50 ]; do
-    req GET /api/admin/tenants
-    [ "$(jqr '[.tenants[] | select(.id == "bare")] | length')" = 1 ] && break
-    sleep 0.1
-    i=$((i + 1))
-done
+admin_until '[.tenants[] | select(.id == "bare")] | length' 1 5
 req POST /api/admin/tenants/bare/suspend
 check_error "suspending a tenant without its Deployment is 409" 409
 check_eq "and leaves the namespace alone" "" \
@@ -92,13 +68,7 @@ check_eq "  annotated" true \
 kubectl -n tenant-demo-004 patch resourcequota tenant-quota --type merge \
     -p '{"spec":{"hard":{"requests.cpu":"1m"}}}' >/dev/null
 kubectl -n tenant-demo-004 delete pod -l odoo-saas.io/role=odoo --wait=false >/dev/null
-i=0
-while [ $i -lt 100 ]; do
-    req GET /api/admin/tenants
-    [ "$(jqr '.tenants[] | select(.id == "demo-004") | .phase')" = Degraded ] && break
-    sleep 0.1
-    i=$((i + 1))
-done
+admin_until '.tenants[] | select(.id == "demo-004") | .phase' Degraded 10
 check_eq "a quota refusing the Odoo pod makes the tenant Degraded" Degraded \
     "$(jqr '.tenants[] | select(.id == "demo-004") | .phase')"
 check_contains "  with the quota's message as the reason" "exceeded quota: tenant-quota" \

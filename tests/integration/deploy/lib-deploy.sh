@@ -11,6 +11,9 @@
 #   deploy_cli ARGS    odoo-saas deploy with the test's host, key,
 #                      known_hosts, remote environment and bundle
 #   doubles_log        the stand-ins' argv log, one call a line
+#   silent_start       a host on 127.0.0.1:$SILENT_PORT that accepts TCP and
+#                      never speaks SSH (15 s at most); returns once it listens
+#   silent_stop        stop it
 #   deploy_changes     the logged commands that change something, in the
 #                      order they ran, each cut to 40 characters
 #   deploy_full_run    what deploy_changes shows after a first full run
@@ -138,4 +141,22 @@ systemctl daemon-reload
 systemctl enable odoo-saasd
 systemctl restart odoo-saasd
 EOF
+}
+
+silent_start() {
+    SILENT_PORT=$(free_port)
+    python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); open('$T/silent.ready', 'w').close()
+c, _ = s.accept(); time.sleep(15)" &
+    SILENT_PID=$!
+    # listening before the client starts (a loaded machine starts python slowly)
+    i=0; while [ $i -lt 100 ] && [ ! -e "$T/silent.ready" ]; do sleep 0.1; i=$((i + 1)); done
+    rm -f "$T/silent.ready"
+}
+
+silent_stop() {
+    kill "$SILENT_PID" 2>/dev/null
+    wait "$SILENT_PID" 2>/dev/null
 }

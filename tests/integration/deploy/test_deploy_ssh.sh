@@ -157,21 +157,12 @@ check_eq "a command past its deadline fails" 1 "$rc"
 check_contains "... saying it timed out" "timed out" "$out"
 [ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"
 # a server that accepts TCP but never speaks SSH
-SILENT_PORT=$(free_port)
-python3 -c "
-import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); open('$T/silent.ready', 'w').close()
-c, _ = s.accept(); time.sleep(15)" &
-spid=$!
-# listening before the client starts (a loaded machine starts python slowly)
-i=0; while [ $i -lt 100 ] && [ ! -e "$T/silent.ready" ]; do sleep 0.1; i=$((i + 1)); done
-rm -f "$T/silent.ready"
+silent_start
 start=$(date +%s)
 out=$(DEPLOY_EXEC_CONNECT_MS=1500 "$OS_BUILDDIR/tests/integration/deploy/deploy_exec" 127.0.0.1 \
     "$SILENT_PORT" "$SSH_USER" "$T/userkey" "$T/known_hosts" strict pass true 2>&1); rc=$?
 took=$(( $(date +%s) - start ))
-kill $spid 2>/dev/null; wait $spid 2>/dev/null
+silent_stop
 check_eq "a silent server fails the connect" 1 "$rc"
 check_contains "... at the handshake, timed out" "timed out" "$out"
 [ "$took" -lt 10 ] && ok "... promptly (${took}s)" || not_ok "... promptly" "took ${took}s"

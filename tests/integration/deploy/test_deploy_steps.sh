@@ -99,21 +99,12 @@ else
 fi
 
 # --- a host that accepts TCP but never speaks SSH: --connect-timeout -----------------
-SILENT_PORT=$(free_port)
-python3 -c "
-import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $SILENT_PORT)); s.listen(5); open('$T/silent.ready', 'w').close()
-c, _ = s.accept(); time.sleep(15)" &
-spid=$!
-# listening before the client starts (a loaded machine starts python slowly)
-i=0; while [ $i -lt 100 ] && [ ! -e "$T/silent.ready" ]; do sleep 0.1; i=$((i + 1)); done
-rm -f "$T/silent.ready"
+silent_start
 start=$(date +%s)
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" deploy --plan --host "$SSH_USER@127.0.0.1:$SILENT_PORT" \
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --connect-timeout 2 2>&1); rc=$?
 took=$(( $(date +%s) - start ))
-kill $spid 2>/dev/null; wait $spid 2>/dev/null
+silent_stop
 check_eq "a silent host fails the deployment" 1 "$rc"
 check_contains "... timed out connecting" "timed out connecting" "$out"
 [ "$took" -lt 8 ] && ok "... within --connect-timeout (${took}s)" || not_ok "... within --connect-timeout" "took ${took}s"
