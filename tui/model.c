@@ -600,7 +600,6 @@ static int add_pods(struct model *m, struct cluster_nodes *cn)
     struct node_pair *pairs = NULL;
     size_t n = 0, cap = 0;
     struct lh_entry *e;
-    int first = 1;
 
     lh_foreach(m->buckets, e) {
         const struct model_bucket *b = lh_entry_v(e);
@@ -645,16 +644,7 @@ static int add_pods(struct model *m, struct cluster_nodes *cn)
         u->ntenants++;
     }
     free(pairs);
-    for (size_t i = 0; i < cn->n; i++) {
-        struct node_usage *u = &cn->nodes[i];
-        if (u->unschedulable || !u->ready)
-            continue;
-        if (first || u->ntenants > cn->max_tenants)
-            cn->max_tenants = u->ntenants;
-        if (first || u->ntenants < cn->min_tenants)
-            cn->min_tenants = u->ntenants;
-        first = 0;
-    }
+    cluster_nodes_spread(cn);
     return 0;
 }
 

@@ -217,7 +217,7 @@ static void add_metrics(struct cluster_nodes *cn, struct json_object *metrics_li
     }
 }
 
-static void spread(struct cluster_nodes *cn)
+void cluster_nodes_spread(struct cluster_nodes *cn)
 {
     int first = 1;
     for (size_t i = 0; i < cn->n; i++) {
@@ -244,7 +244,7 @@ int cluster_nodes_build(struct json_object *node_list, struct json_object *pod_l
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     }
     add_metrics(out, metrics_list);
-    spread(out);
+    cluster_nodes_spread(out);
     return 0;
 }
 

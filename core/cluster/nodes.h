@@ -44,6 +44,10 @@ int cluster_nodes_build(struct json_object *node_list, struct json_object *pod_l
                         struct json_object *metrics_list, struct cluster_nodes *out,
                         struct os_error *err);
 void cluster_nodes_free(struct cluster_nodes *cn);
+/* Sort each node's tenant ids and set max_tenants/min_tenants over the
+ * ready, schedulable nodes; for callers that fill the nodes themselves
+ * (the console does, from its compact records). */
+void cluster_nodes_spread(struct cluster_nodes *cn);
 
 /* The effective requests/limits of one pod spec, as the scheduler sees
  * them: max(sum of containers, largest init container) plus overhead.
