@@ -8,6 +8,7 @@ API_SOURCES = \
 	api/routes.c api/routes.h \
 	api/dispatch.c api/dispatch.h \
 	api/access_log.c api/access_log.h \
+	api/allow_list.c api/allow_list.h \
 	api/metrics.c api/metrics.h \
 	api/model.c api/model.h \
 	api/openapi.c \
@@ -27,7 +28,8 @@ odoo_saasd_LDADD = $(API_LIBS)
 # Unit tests (cmocka) of the pure parts.
 API_UNIT_TESTS = tests/unit/api/test_routes tests/unit/api/test_json_util \
 	tests/unit/api/test_metrics tests/unit/api/test_api_config \
-	tests/unit/api/test_dispatch tests/unit/api/test_auth_memo tests/unit/api/test_access_log
+	tests/unit/api/test_dispatch tests/unit/api/test_auth_memo tests/unit/api/test_access_log \
+	tests/unit/api/test_allow_list
 UNIT_TESTS += $(API_UNIT_TESTS)
 check_PROGRAMS += $(API_UNIT_TESTS)
 API_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MHD_CFLAGS)
@@ -53,6 +55,9 @@ tests_unit_api_test_auth_memo_LDADD = $(API_UNIT_LDADD)
 tests_unit_api_test_access_log_SOURCES = tests/unit/api/test_access_log.c
 tests_unit_api_test_access_log_CFLAGS = $(API_UNIT_CFLAGS)
 tests_unit_api_test_access_log_LDADD = $(API_UNIT_LDADD)
+tests_unit_api_test_allow_list_SOURCES = tests/unit/api/test_allow_list.c
+tests_unit_api_test_allow_list_CFLAGS = $(API_UNIT_CFLAGS)
+tests_unit_api_test_allow_list_LDADD = $(API_UNIT_LDADD)
 
 # Integration tests: odoo-saasd against odoo-saas-sim, driven with curl.
 EXTRA_DIST += tests/integration/api/lib-api.sh tests/integration/api/mock-gotrue.py
@@ -65,7 +70,8 @@ API_INTEGRATION = \
 	tests/integration/api/test_supabase.sh \
 	tests/integration/api/test_limits.sh \
 	tests/integration/api/test_model.sh \
-	tests/integration/api/test_fuzz_corpus.sh
+	tests/integration/api/test_fuzz_corpus.sh \
+	tests/integration/api/test_allow_from.sh
 INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 

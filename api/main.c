@@ -10,6 +10,10 @@
  * thread, so no handler and no global flag are needed), stops accepting,
  * lets requests in flight finish, stops the model and exits 0.
  *
+ * --allow-from LIST is parsed with the options, so a bad entry stops the
+ * daemon (exit 2) before it opens anything; the server then closes every
+ * connection from outside the list as it is accepted.
+ *
  * --create-admin EMAIL reads a password from stdin and creates an admin
  * account (or makes an existing account an admin), then exits.
  */
@@ -27,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "allow_list.h"
 #include "api.h"
 #include "kube/kube.h"
 #include "metrics.h"
@@ -36,18 +41,22 @@
 
 struct options {
     const char *listen, *kubeconfig, *context, *config, *data_dir, *create_admin;
+    int restricted;                 /* --allow-from given: only its networks connect */
+    struct api_allow_list allow;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: odoo-saasd --listen ADDR:PORT [--kubeconfig K] [--context C]\n"
-            "                  [--config F] [--data-dir DIR]\n"
+            "Usage: odoo-saasd --listen ADDR:PORT [--allow-from LIST] [--kubeconfig K]\n"
+            "                  [--context C] [--config F] [--data-dir DIR]\n"
             "       odoo-saasd --create-admin EMAIL [--config F] [--data-dir DIR] < password\n"
             "\n"
             "The odoo-saas signup API (HTTP+JSON); see docs/api.md.\n"
             "\n"
             "  -l, --listen ADDR:PORT   address to serve on (port 0: any free port)\n"
+            "  -a, --allow-from LIST    only these peers may connect: ADDR[/BITS],... IPv4 or IPv6\n"
+            "                           (repeatable; default: anyone)\n"
             "  -k, --kubeconfig FILE    kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)\n"
             "  -c, --context NAME       kubeconfig context\n"
             "  -f, --config FILE        config file (the \"api:\" section is the daemon's)\n"
@@ -58,6 +67,19 @@ static void usage(FILE *out)
             "  -V, --version            show the version\n");
 }
 
+/* One --allow-from; repeated, the lists add up.  -1 once the error is said. */
+static int add_allow_from(const char *list, struct options *o)
+{
+    struct os_error err;
+
+    if (api_allow_list_parse(list, &o->allow, &err) < 0) {
+        fprintf(stderr, "odoo-saasd: --allow-from: %s\n", err.message);
+        return -1;
+    }
+    o->restricted = 1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option opts[] = {
@@ -65,14 +87,18 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"context", required_argument, NULL, 'c'},  {"config", required_argument, NULL, 'f'},
         {"data-dir", required_argument, NULL, 'd'}, {"create-admin", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"allow-from", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0},
     };
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "l:k:c:f:d:A:hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:a:k:c:f:d:A:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'l': o->listen = optarg; break;
+        case 'a':
+            if (add_allow_from(optarg, o) < 0)
+                return 2;
+            break;
         case 'k': o->kubeconfig = optarg; break;
         case 'c': o->context = optarg; break;
         case 'f': o->config = optarg; break;
@@ -259,7 +285,8 @@ static int serve(struct api *api, const struct options *o)
         fprintf(stderr, "odoo-saasd: out of memory\n");
         goto out;
     }
-    if (start_model(api, o, &kcfg, &err) < 0 || api_server_start(api, addr, port, &srv, &err) < 0) {
+    if (start_model(api, o, &kcfg, &err) < 0 ||
+        api_server_start(api, addr, port, o->restricted ? &o->allow : NULL, &srv, &err) < 0) {
         fprintf(stderr, "odoo-saasd: %s\n", err.message);
         goto out;
     }

@@ -3,7 +3,8 @@
  *
  * A fixed table: per route, one counter per status code seen (a short
  * open list per route, bounded), plus one latency histogram for every
- * request with fixed buckets.  One mutex; observing is a few additions.
+ * request with fixed buckets, and the count of connections refused by
+ * --allow-from.  One mutex; observing is a few additions.
  */
 #include "config.h"
 
@@ -32,6 +33,7 @@ struct api_metrics {
     unsigned long bucket[NBUCKETS + 1];
     double sum;
     unsigned long count;
+    unsigned long refused;      /* connections closed by the peer allowlist */
     struct route_counts routes[];
 };
 
@@ -75,6 +77,13 @@ void api_metrics_observe(struct api_metrics *m, size_t route, int status, double
     m->bucket[b]++;
     m->sum += seconds;
     m->count++;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void api_metrics_refused(struct api_metrics *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->refused++;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -141,6 +150,9 @@ char *api_metrics_render(struct api_metrics *m, const char *const *route_names,
     pthread_mutex_lock(&m->lock);
     render_requests(m, &o, route_names);
     render_latency(m, &o);
+    put(&o, "# HELP odoo_saasd_connections_refused_total Connections closed unread: peer not in --allow-from.\n"
+            "# TYPE odoo_saasd_connections_refused_total counter\n"
+            "odoo_saasd_connections_refused_total %lu\n", m->refused);
     pthread_mutex_unlock(&m->lock);
     put(&o, "# HELP odoo_saasd_tenants Tenants by phase, from the watch-fed model.\n"
             "# TYPE odoo_saasd_tenants gauge\n");

@@ -11,8 +11,10 @@
  * method, path, status, milliseconds: never a header, body or token) in
  * batches (access_log.h) and the metrics are counted.  Each connection
  * keeps a small context of its own for as long as it is open: the memo of
- * the last bearer token it presented (auth_memo.h).  Everything between
- * the parsed request and the answer's text is in dispatch.c.
+ * the last bearer token it presented (auth_memo.h).  With --allow-from,
+ * a peer outside the list is closed as it is accepted, before a byte of
+ * HTTP is read (allow_list.h), and counted in the metrics.  Everything
+ * between the parsed request and the answer's text is in dispatch.c.
  */
 #include "config.h"
 
@@ -29,6 +31,7 @@
 #include <microhttpd.h>
 
 #include "access_log.h"
+#include "allow_list.h"
 #include "auth_memo.h"
 #include "dispatch.h"
 #include "metrics.h"
@@ -41,6 +44,7 @@ struct api_server {
     int port;
     atomic_int in_flight;    /* requests begun and not yet completed */
     struct api_access_log *log;
+    struct api_allow_list allow;   /* used only with --allow-from */
 };
 
 /* What outlives one request on a keep-alive connection. */
@@ -315,7 +319,22 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     }
 }
 
-int api_server_start(struct api *api, const char *addr, int port, struct api_server **out,
+/* MHD's accept policy, installed with --allow-from only: it runs right
+ * after accept(), so a refused peer never gets to send a request, nor an
+ * X-Forwarded-For we would believe. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct api_server *srv = cls;
+
+    (void)addrlen;
+    if (api_allow_list_match(&srv->allow, addr))
+        return MHD_YES;
+    api_metrics_refused(srv->api->metrics);
+    return MHD_NO;
+}
+
+int api_server_start(struct api *api, const char *addr, int port,
+                     const struct api_allow_list *allow, struct api_server **out,
                      struct os_error *err)
 {
     struct api_server *s = calloc(1, sizeof(*s));
@@ -341,12 +360,14 @@ int api_server_start(struct api *api, const char *addr, int port, struct api_ser
         return os_error_set(err, OS_ERR_INVALID, "--listen: %s is not an IP address", addr);
     }
     s->api = api;
+    if (allow)
+        s->allow = *allow;
     atomic_init(&s->in_flight, 0);
     if (!(s->log = api_access_log_new(STDERR_FILENO))) {
         free(s);
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     }
-    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_access, s,
+    s->d = MHD_start_daemon(flags, (uint16_t)port, allow ? on_accept : NULL, s, on_access, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,

@@ -26,6 +26,8 @@ static void test_render(void **state)
     api_metrics_observe(m, 0, 401, 0.1);
     api_metrics_observe(m, 1, 200, 20);
     api_metrics_observe(m, 99, 404, 0.001);   /* no route */
+    api_metrics_refused(m);
+    api_metrics_refused(m);
     text = api_metrics_render(m, names, phases, 6, 1);
     assert_non_null(strstr(text, "odoo_saasd_requests_total{route=\"login\",code=\"200\"} 2\n"));
     assert_non_null(strstr(text, "odoo_saasd_requests_total{route=\"login\",code=\"401\"} 1\n"));
@@ -39,6 +41,7 @@ static void test_render(void **state)
     assert_non_null(strstr(text, "odoo_saasd_tenants{phase=\"Provisioning\"} 2\n"));
     assert_non_null(strstr(text, "odoo_saasd_tenants{phase=\"Ready\"} 1\n"));
     assert_non_null(strstr(text, "odoo_saasd_model_synced 1\n"));
+    assert_non_null(strstr(text, "odoo_saasd_connections_refused_total 2\n"));
     free(text);
     api_metrics_free(m);
 }
@@ -56,6 +59,7 @@ static void test_many_codes(void **state)
     text = api_metrics_render(m, names, phases, 6, 0);
     assert_non_null(strstr(text, "odoo_saasd_request_duration_seconds_count 40\n"));
     assert_non_null(strstr(text, "odoo_saasd_model_synced 0\n"));
+    assert_non_null(strstr(text, "odoo_saasd_connections_refused_total 0\n"));   /* always shown */
     free(text);
     api_metrics_free(m);
 }
