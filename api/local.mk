@@ -76,10 +76,8 @@ INTEGRATION_TESTS += $(API_INTEGRATION)
 dist_check_SCRIPTS += $(API_INTEGRATION)
 
 # The in-cluster manifests and the systemd unit (schema-checked by the tests).
-EXTRA_DIST += kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
-	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
-	kubernetes/odoo-saasd/40-ingressroute.yaml
-EXTRA_DIST += docs/api.md docs/odoo-saasd.service
+# (kubernetes/odoo-saasd/ and kubernetes/host/ are dist_ data in core/deploy/local.mk)
+EXTRA_DIST += docs/api.md
 
 # The fuzz target without libFuzzer: replays the seed corpus in every suite
 # (tests/integration/api/test_fuzz_corpus.sh).

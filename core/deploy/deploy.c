@@ -125,10 +125,6 @@ static int collect_bundle(struct deploy_engine *e, struct os_error *err)
         return 0;
     if ((rc = add_file(e, "odoo-saas.tar.gz", e->o.bundle, err)) < 0)
         return rc;
-    if ((rc = add_file(e, "odoo-saasd.service", NULL, err)) < 0)
-        return rc;
-    e->files[e->nfiles - 1].data = deploy_unit_text();
-    e->files[e->nfiles - 1].len = strlen(deploy_unit_text());
     if (e->o.platform_dir && ((rc = add_tree(e, e->o.platform_dir, "kubernetes", 0, err)) < 0 ||
                               (rc = add_tree(e, e->o.platform_dir, "templates", 0, err)) < 0))
         return rc;
@@ -158,7 +154,7 @@ static int build_prelude(struct deploy_engine *e, struct os_error *err)
         (rc = quotable("the remote folder", e->o.remote_dir, err)) < 0 ||
         (env && (rc = quotable("the remote environment", env, err)) < 0))
         return rc;
-    len = 600 + strlen(e->o.channel) + strlen(e->o.remote_dir) + (env ? strlen(env) : 0);
+    len = 700 + strlen(e->o.channel) + strlen(e->o.remote_dir) + (env ? strlen(env) : 0);
     if (!(e->prelude = malloc(len)))
         return os_error_set(err, OS_ERR_NOMEM, "out of memory");
     snprintf(e->prelude, len,
@@ -169,7 +165,9 @@ static int build_prelude(struct deploy_engine *e, struct os_error *err)
              "B='%s'; case $B in /*) ;; *) B=\"$PWD/$B\";; esac\n"
              "BUNDLE_SHA='%s'\n"
              "P=${ODOO_SAAS_PREFIX:-/usr/local}\n"
-             "U=${ODOO_SAAS_UNIT_DIR:-/etc/systemd/system}\n",
+             "U=${ODOO_SAAS_UNIT_DIR:-/etc/systemd/system}\n"
+             "E=${ODOO_SAAS_ETC:-/etc/odoo-saas}\n"
+             "S=${ODOO_SAAS_SNAP_DATA:-/var/snap/microk8s/current}\n",
              env ? "export " : "", env ? env : "", env ? "\n" : "", e->o.channel,
              e->o.remote_dir, e->sums_hex);
     return 0;

@@ -56,9 +56,6 @@ const struct deploy_step *deploy_step_find(const char *name);
  * An unknown name is an error listing the valid ones.  Pure. */
 int deploy_select(const char *only, int *selected, struct os_error *err);
 
-/* The systemd unit uploaded with the bundle (static text). */
-const char *deploy_unit_text(void);
-
 /* Make remote output safe to show on a terminal: every control byte but
  * tab, newline and carriage return (ESC, BEL, DEL, ...) becomes '?', so a
  * host cannot send escape sequences to the operator's terminal.  In

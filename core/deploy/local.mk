@@ -36,7 +36,8 @@ tests_integration_deploy_deploy_loop_SOURCES = tests/integration/deploy/deploy_l
 tests_integration_deploy_deploy_loop_CFLAGS = $(DEPLOY_UNIT_CFLAGS)
 tests_integration_deploy_deploy_loop_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
 
-# The platform manifests and Traefik values the deploy uploads.
+# The platform manifests and Traefik values the deploy uploads (the rest of
+# kubernetes/ is dist_ data below).
 EXTRA_DIST += kubernetes/traefik/values.yaml \
 	kubernetes/platform/00-namespace.yaml
 
@@ -47,8 +48,13 @@ k8splatform_DATA = kubernetes/platform/00-namespace.yaml
 k8straefikdir = $(pkgdatadir)/kubernetes/traefik
 k8straefik_DATA = kubernetes/traefik/values.yaml
 k8ssaasddir = $(pkgdatadir)/kubernetes/odoo-saasd
-k8ssaasd_DATA = kubernetes/odoo-saasd/00-serviceaccount.yaml kubernetes/odoo-saasd/10-rbac.yaml \
-	kubernetes/odoo-saasd/20-config.yaml kubernetes/odoo-saasd/30-deployment.yaml \
-	kubernetes/odoo-saasd/40-ingressroute.yaml
+dist_k8ssaasd_DATA = kubernetes/odoo-saasd/00-serviceaccount.yaml \
+	kubernetes/odoo-saasd/05-token.yaml kubernetes/odoo-saasd/10-rbac.yaml \
+	kubernetes/odoo-saasd/30-service.yaml kubernetes/odoo-saasd/40-ingressroute.yaml
+# odoo-saasd on the host: its unit, config file and EndpointSlice (step
+# platform fills in the node's address), uploaded with the rest.
+k8shostdir = $(pkgdatadir)/kubernetes/host
+dist_k8shost_DATA = kubernetes/host/odoo-saasd.service kubernetes/host/config.yaml \
+	kubernetes/host/endpointslice.yaml
 tenanttemplatesdir = $(pkgdatadir)/templates
 tenanttemplates_DATA = $(TEMPLATE_FILES)

@@ -16,8 +16,19 @@
  *   P, U        install prefix (/usr/local) and systemd unit folder
  *               (/etc/systemd/system); ODOO_SAAS_PREFIX and
  *               ODOO_SAAS_UNIT_DIR override them (tests)
+ *   E           odoo-saasd's config folder (/etc/odoo-saas; ODOO_SAAS_ETC)
+ *   S           MicroK8s' data folder (/var/snap/microk8s/current;
+ *               ODOO_SAAS_SNAP_DATA)
+ * (ODOO_SAAS_TOKEN_WAIT, seconds, shortens a wait for tests.)
  * Stamps (odoo-saasd's bundle hash, the Traefik values' hash beside the
  * bundle folder) make a changed input rerun its step.
+ *
+ * odoo-saasd runs on the host under systemd (kubernetes/host/), not in a
+ * pod: no image needs building or a registry.  It listens on the node's
+ * InternalIP, where Traefik's pods reach it through a selector-less Service
+ * and an EndpointSlice naming that address, accepts connections only from
+ * loopback, the pod network and the nodes, and talks to the API server
+ * with its own ServiceAccount's token, never the admin config.
  * Checks are read-only, so --plan may run them.  A check that fails only
  * means "run the step"; the step's own commands report real errors.
  */
@@ -30,7 +41,54 @@
 #include "deploy/deploy.h"
 
 #define OS_RELEASE "\"${ODOO_SAAS_OS_RELEASE:-/etc/os-release}\""
-#define HEALTHZ "curl -fsS --max-time 5 http://127.0.0.1:8080/healthz"
+/* $ip := this node's InternalIP as the API server reports it (the node
+ * is named after the host, lowercased), or fail saying so. */
+#define NODE_IP \
+    "ip=$($M kubectl get node \"$(hostname | tr A-Z a-z)\" -o " \
+    "jsonpath='{.status.addresses[?(@.type==\"InternalIP\")].address}' 2>/dev/null); " \
+    "set -- $ip; ip=${1:-}; case $ip in ''|*[!0-9a-fA-F.:]*) " \
+    "echo \"cannot tell this node's InternalIP from the API server (got '$ip')\" >&2; false;; esac"
+/* The EndpointSlice behind the odoo-saasd Service, with the node's address
+ * ($ip, checked by NODE_IP) in place of the placeholder. */
+#define SLICE \
+    "case $ip in *:*) fam=IPv6;; *) fam=IPv4;; esac && " \
+    "sed -e \"s/192\\.0\\.2\\.1/$ip/\" -e \"/^addressType:/s/IPv4/$fam/\" " \
+    "\"$B/kubernetes/host/endpointslice.yaml\""
+/* odoo-saasd.env: listen on the node's address; admit loopback, the pod
+ * network (kube-proxy's --cluster-cidr; MicroK8s' default if unreadable)
+ * and every node (pods on other nodes arrive masqueraded as their node). */
+#define DAEMON_ENV \
+    NODE_IP " && " \
+    "cidr=$(sed -n 's/^--cluster-cidr=//p' \"$S/args/kube-proxy\" 2>/dev/null); " \
+    "case ${cidr:-x} in *[!0-9a-fA-F.:/,]*) cidr=10.1.0.0/16;; esac; " \
+    "allow=127.0.0.0/8,::1,$cidr; " \
+    "for n in $($M kubectl get nodes -o " \
+    "jsonpath='{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}' 2>/dev/null); do " \
+    "case $n in *[!0-9a-fA-F.:]*) ;; *) allow=$allow,$n;; esac; done; " \
+    "case $ip in *:*) listen=\"[$ip]:8080\";; *) listen=\"$ip:8080\";; esac; " \
+    "printf 'ODOO_SAASD_LISTEN=%s\\nODOO_SAASD_ALLOW_FROM=%s\\n' \"$listen\" \"$allow\""
+/* odoo-saasd.kubeconfig: the ServiceAccount token Secret's token and CA
+ * (filled in by the token controller), the API server on loopback (MicroK8s
+ * serves 16443; its certificate names 127.0.0.1).  The token only passes
+ * through pipes and printf, a shell builtin: never an argument list. */
+#define SA_SECRET "$M kubectl get secret --namespace odoo-saas odoo-saasd-token -o jsonpath="
+#define DAEMON_KUBECONFIG \
+    "ca=$(" SA_SECRET "'{.data.ca\\.crt}' 2>/dev/null) && " \
+    "tok=$(" SA_SECRET "'{.data.token}' 2>/dev/null | base64 -d 2>/dev/null) && " \
+    "case \"$ca:$tok\" in :*|*:|*[!A-Za-z0-9+/=:._-]*) false;; esac && " \
+    "printf 'apiVersion: v1\\nkind: Config\\nclusters:\\n- name: microk8s\\n  cluster:\\n" \
+    "    server: https://127.0.0.1:16443\\n    certificate-authority-data: %s\\n" \
+    "contexts:\\n- name: odoo-saasd\\n  context:\\n    cluster: microk8s\\n" \
+    "    namespace: odoo-saas\\n    user: odoo-saasd\\ncurrent-context: odoo-saasd\\n" \
+    "users:\\n- name: odoo-saasd\\n  user:\\n    token: %s\\n' \"$ca\" \"$tok\""
+/* Restart a running odoo-saasd so it reads what a step changed (a first
+ * deployment starts it in step service). */
+#define RESTART_IF_ACTIVE \
+    "if systemctl is-active --quiet odoo-saasd; then $SUDO systemctl restart odoo-saasd; fi"
+#define HEALTHZ "curl -fsS --max-time 5 \"http://$listen/healthz\""
+#define LISTEN_ADDR \
+    "listen=$($SUDO sed -n 's/^ODOO_SAASD_LISTEN=//p' \"$E/odoo-saasd.env\" 2>/dev/null); " \
+    "[ -n \"$listen\" ]"
 /* What configure needs from the tarball (tools/install-deps' BUILD list,
  * less autoconf/automake/git, which a dist tarball does not need). */
 #define BUILD_DEPS "build-essential pkg-config libncurses-dev libcurl4-openssl-dev " \
@@ -84,7 +142,7 @@ static const struct deploy_step steps[] = {
       "cd \"$B/build\" && $SUDO install -D -m 755 odoo-saasd \"$P/bin/odoo-saasd\" && "
       "$SUDO mkdir -p \"$P/lib/odoo-saas\" && "
       "sha256sum < \"$B/SHA256SUMS\" | cut -c1-64 | $SUDO tee \"$P/lib/odoo-saas/bundle.sha256\" >/dev/null",
-      NULL}, 1800},
+      RESTART_IF_ACTIVE, NULL}, 1800},
     {"traefik", "install Traefik with Helm into namespace traefik",
      "$M helm3 status traefik --namespace traefik >/dev/null 2>&1 && "
      "test \"$(cat \"$B.traefik-values.sha256\" 2>/dev/null)\" = "
@@ -95,42 +153,45 @@ static const struct deploy_step steps[] = {
       "--values \"$B/kubernetes/traefik/values.yaml\" --wait --timeout 10m && "
       "sha256sum < \"$B/kubernetes/traefik/values.yaml\" | cut -c1-64 > \"$B.traefik-values.sha256\"",
       NULL}, 900},
-    {"platform", "apply the platform manifests (namespace odoo-saas, then odoo-saasd's objects)",
-     "$M kubectl diff -f \"$B/kubernetes/platform/\" -f \"$B/kubernetes/odoo-saasd/\" >/dev/null 2>&1",
+    {"platform", "apply the platform manifests (namespace odoo-saas, odoo-saasd's objects, "
+     "the EndpointSlice with this node's address)",
+     NODE_IP " && "
+     "$M kubectl diff -f \"$B/kubernetes/platform/\" -f \"$B/kubernetes/odoo-saasd/\" >/dev/null 2>&1 && "
+     SLICE " | $M kubectl diff -f - >/dev/null 2>&1",
      {"$M kubectl apply -f \"$B/kubernetes/platform/\"",
-      "$M kubectl apply -f \"$B/kubernetes/odoo-saasd/\"", NULL}, 300},
+      "$M kubectl apply -f \"$B/kubernetes/odoo-saasd/\"",
+      NODE_IP " && " SLICE " | $M kubectl apply -f -", NULL}, 300},
+    {"daemon-config", "write odoo-saasd's config, address and ServiceAccount kubeconfig to /etc/odoo-saas",
+     "cmp -s \"$B/kubernetes/host/config.yaml\" \"$E/config.yaml\" && "
+     "env=$(" DAEMON_ENV ") && [ \"$env\" = \"$(cat \"$E/odoo-saasd.env\" 2>/dev/null)\" ] && "
+     "kc=$(" DAEMON_KUBECONFIG ") && [ \"$kc\" = \"$($SUDO cat \"$E/odoo-saasd.kubeconfig\" 2>/dev/null)\" ]",
+     {"$SUDO install -d -m 755 \"$E\" && "
+      "$SUDO install -m 644 \"$B/kubernetes/host/config.yaml\" \"$E/config.yaml\" && "
+      "env=$(" DAEMON_ENV ") && printf '%s\\n' \"$env\" | $SUDO tee \"$E/odoo-saasd.env.new\" >/dev/null && "
+      "$SUDO mv \"$E/odoo-saasd.env.new\" \"$E/odoo-saasd.env\" && cat \"$E/odoo-saasd.env\"",
+      "w=${ODOO_SAAS_TOKEN_WAIT:-60}; i=0; until kc=$(" DAEMON_KUBECONFIG "); do i=$((i+1)); "
+      "if [ $i -ge $w ]; then echo \"Secret odoo-saas/odoo-saasd-token has no token after $w s "
+      "(is the token controller running?)\" >&2; exit 1; fi; sleep 1; done && umask 077 && "
+      "printf '%s\\n' \"$kc\" | $SUDO tee \"$E/odoo-saasd.kubeconfig.new\" >/dev/null && "
+      "$SUDO chmod 600 \"$E/odoo-saasd.kubeconfig.new\" && "
+      "$SUDO mv \"$E/odoo-saasd.kubeconfig.new\" \"$E/odoo-saasd.kubeconfig\" && "
+      "echo \"wrote $E/odoo-saasd.kubeconfig (ServiceAccount odoo-saas/odoo-saasd)\"",
+      RESTART_IF_ACTIVE, NULL}, 120},
     {"service", "install and start the odoo-saasd systemd service",
-     "cmp -s \"$B/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
+     "cmp -s \"$B/kubernetes/host/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
      "systemctl is-enabled --quiet odoo-saasd && systemctl is-active --quiet odoo-saasd",
-     {"$SUDO install -m 644 \"$B/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
+     {"$SUDO install -m 644 \"$B/kubernetes/host/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
       "$SUDO systemctl daemon-reload && $SUDO systemctl enable odoo-saasd && "
       "$SUDO systemctl restart odoo-saasd", NULL}, 120},
-    {"healthz", "odoo-saasd answers /healthz",
-     HEALTHZ " >/dev/null",
-     {"i=0; until " HEALTHZ "; do i=$((i+1)); if [ $i -ge 30 ]; then "
-      "echo 'odoo-saasd does not answer http://127.0.0.1:8080/healthz' >&2; exit 1; fi; "
+    {"healthz", "odoo-saasd answers /healthz on the node's address",
+     LISTEN_ADDR " && " HEALTHZ " >/dev/null",
+     {LISTEN_ADDR " || { echo \"no ODOO_SAASD_LISTEN in $E/odoo-saasd.env\" >&2; exit 1; }; "
+      "i=0; until " HEALTHZ "; do i=$((i+1)); if [ $i -ge 30 ]; then "
+      "echo \"odoo-saasd does not answer http://$listen/healthz\" >&2; exit 1; fi; "
       "sleep 2; done", NULL}, 120},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
-
-static const char unit_text[] =
-    "[Unit]\n"
-    "Description=odoo-saas signup API (odoo-saasd)\n"
-    "After=network-online.target snap.microk8s.daemon-kubelite.service\n"
-    "Wants=network-online.target\n"
-    "\n"
-    "[Service]\n"
-    "ExecStart=/usr/local/bin/odoo-saasd --listen 127.0.0.1:8080 --data-dir /var/lib/odoo-saasd "
-    "--kubeconfig /var/snap/microk8s/current/credentials/client.config\n"
-    "StateDirectory=odoo-saasd\n"
-    "Restart=on-failure\n"
-    "DynamicUser=no\n"
-    "NoNewPrivileges=yes\n"
-    "ProtectSystem=full\n"
-    "\n"
-    "[Install]\n"
-    "WantedBy=multi-user.target\n";
 
 const struct deploy_step *deploy_steps(size_t *n)
 {
@@ -144,11 +205,6 @@ const struct deploy_step *deploy_step_find(const char *name)
         if (!strcmp(steps[i].name, name))
             return &steps[i];
     return NULL;
-}
-
-const char *deploy_unit_text(void)
-{
-    return unit_text;
 }
 
 static void step_names(char *buf, size_t len)

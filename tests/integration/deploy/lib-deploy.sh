@@ -43,7 +43,7 @@ deploy_setup() {
     printf 'ID=ubuntu\nVERSION_ID="24.04"\nPRETTY_NAME="Ubuntu 24.04 LTS"\n' >"$T/os-release"
     SSH_PORT=$(free_port)
     SSH_USER=$(id -un)
-    REMOTE_ENV="PATH=$T/bin:\$PATH HOME=$T/home DOUBLES=$T/state ODOO_SAAS_OS_RELEASE=$T/os-release ODOO_SAAS_PREFIX=$T/prefix ODOO_SAAS_UNIT_DIR=$T/units"
+    REMOTE_ENV="PATH=$T/bin:\$PATH HOME=$T/home DOUBLES=$T/state ODOO_SAAS_OS_RELEASE=$T/os-release ODOO_SAAS_PREFIX=$T/prefix ODOO_SAAS_UNIT_DIR=$T/units ODOO_SAAS_ETC=$T/etc ODOO_SAAS_SNAP_DATA=$T/snap"
     make_bundle
 }
 
@@ -137,6 +137,7 @@ microk8s helm3 repo update traefik
 microk8s helm3 upgrade
 microk8s kubectl apply -f $T/remote/bund
 microk8s kubectl apply -f $T/remote/bund
+microk8s kubectl apply -f -
 systemctl daemon-reload
 systemctl enable odoo-saasd
 systemctl restart odoo-saasd

@@ -35,7 +35,7 @@ check_eq "--plan exits 0" 0 "$rc"
 check_contains "--plan: os-check is satisfied" "skip  os-check" "$out"
 check_contains "--plan: microk8s-install would run" "run   microk8s-install" "$out"
 check_contains "--plan: healthz would run" "run   healthz" "$out"
-check_eq "--plan lists every step" 14 "$(echo "$out" | grep -cE '^(run|skip) ')"
+check_eq "--plan lists every step" 15 "$(echo "$out" | grep -cE '^(run|skip) ')"
 check_eq "--plan changed nothing" "" "$(changes)"
 check "--plan uploaded nothing" test ! -e "$T/remote/bundle"
 
@@ -56,7 +56,44 @@ case "$(doubles_log)" in *"enable ingress"*) not_ok "MicroK8s' ingress addon is 
 check_contains "Helm gets namespace traefik" "--namespace traefik" "$(doubles_log | grep upgrade)"
 check "kubeconfig written" test -s "$T/home/.kube/config"
 check "odoo-saasd built and installed" test -x "$T/prefix/bin/odoo-saasd"
-check "the unit file installed" grep -q 'ExecStart=/usr/local/bin/odoo-saasd' "$T/units/odoo-saasd.service"
+check "the unit file installed is kubernetes/host's" cmp -s "$OS_SRCDIR/kubernetes/host/odoo-saasd.service" "$T/units/odoo-saasd.service"
+
+# --- odoo-saasd on the host: address, peers, its own ServiceAccount --------------
+check "the daemon's config installed" cmp -s "$OS_SRCDIR/kubernetes/host/config.yaml" "$T/etc/config.yaml"
+check_eq "it listens on the node's InternalIP" "ODOO_SAASD_LISTEN=10.0.0.11:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
+check_eq "it admits loopback, the pod network (MicroK8s' default) and every node" \
+    "ODOO_SAASD_ALLOW_FROM=127.0.0.0/8,::1,10.1.0.0/16,10.0.0.11,10.0.0.12" "$(grep ALLOW "$T/etc/odoo-saasd.env")"
+KC=$T/etc/odoo-saasd.kubeconfig
+check_eq "the kubeconfig is readable by root only" 600 "$(stat -c %a "$KC")"
+if command -v kubectl >/dev/null 2>&1; then
+    check_eq "... kubectl reads its token (the Secret's, decoded)" "eyJhbGciOiJSUzI1NiJ9.sa-token-1.sig" \
+        "$(kubectl --kubeconfig "$KC" config view --raw -o jsonpath='{.users[0].user.token}')"
+    check_eq "... the API server on loopback, as the ServiceAccount's context" "https://127.0.0.1:16443 odoo-saasd odoo-saas" \
+        "$(kubectl --kubeconfig "$KC" config view --raw -o jsonpath='{.clusters[0].cluster.server} {.contexts[0].context.user} {.contexts[0].context.namespace}')"
+else
+    skip "the kubeconfig read back by kubectl" "kubectl is not installed"
+fi
+check_eq "... never MicroK8s' admin config" "" "$(grep -l client.config "$T/units/odoo-saasd.service" "$T/etc/odoo-saasd.env" 2>/dev/null)"
+case "$(cat "$T/out1") $(doubles_log)" in *sa-token*) not_ok "the token is in no output and no command line" ;;
+*) ok "the token is in no output and no command line" ;; esac
+check_contains "healthz asked the node's address" "curl -fsS --max-time 5 http://10.0.0.11:8080/healthz" "$(doubles_log)"
+check_contains "the EndpointSlice names the node's address" "addresses: [10.0.0.11]" "$(cat "$T/state/applied-stdin.yaml")"
+if schema_require; then
+    "$OS_BUILDDIR/tests/integration/schema/yaml2json" "$T/state/applied-stdin.yaml" >"$T/slice.json"
+    schema_valid "the applied EndpointSlice is schema-valid" "$T/slice.json"
+fi
+unit_check=$T/unit-check/odoo-saasd.service
+mkdir -p "$T/unit-check"
+sed 's#/usr/local/bin/odoo-saasd#/bin/true#' "$OS_SRCDIR/kubernetes/host/odoo-saasd.service" >"$unit_check"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    out=$(systemd-analyze verify "$unit_check" 2>&1); rc=$?
+    check_eq "systemd-analyze verify: the unit is clean" "0:" "$rc:$out"
+    out=$(systemd-analyze security --offline=yes --threshold=20 "$unit_check" 2>&1); rc=$?
+    check_eq "systemd-analyze security: exposure at most 2.0" 0 "$rc"
+    [ "$rc" -eq 0 ] || echo "$out" | tail -3 | sed 's/^/# /'
+else
+    not_ok "systemd-analyze checks the unit" "systemd-analyze is not installed (package systemd)"
+fi
 
 # --- uploaded files -------------------------------------------------------------
 B=$T/remote/bundle
@@ -72,8 +109,8 @@ check "no staging folder left" test ! -e "$B.new"
 : >"$T/state/log"
 out=$(deploy_cli 2>&1); rc=$?
 check_eq "rerun succeeds" 0 "$rc"
-check_eq "rerun skips all 14 steps" 14 "$(echo "$out" | grep -c 'already done, skipped')"
-check_contains "rerun: the summary says so" "is deployed (0 steps run, 14 already done)" "$out"
+check_eq "rerun skips all 15 steps" 15 "$(echo "$out" | grep -c 'already done, skipped')"
+check_contains "rerun: the summary says so" "is deployed (0 steps run, 15 already done)" "$out"
 check_eq "rerun changes nothing" "" "$(changes)"
 out=$(deploy_cli --plan 2>/dev/null)
 check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
@@ -81,8 +118,41 @@ json=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" -o json deploy --host "$SSH_USER@
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" \
     --remote-dir "$T/remote/bundle" --bundle "$T/odoo-saas-0.tar.gz" --platform-dir "$OS_SRCDIR" \
     --plan 2>/dev/null)
-check_eq "-o json --plan: 14 steps, all satisfied" "14 satisfied" \
+check_eq "-o json --plan: 15 steps, all satisfied" "15 satisfied" \
     "$(printf '%s' "$json" | python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), " ".join(sorted(set(x["result"] for x in a))))')"
+
+# --- a new token or a new node address: only what depends on it runs again ----------
+echo 2 >"$T/state/token-gen"
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "a rotated ServiceAccount token deploys" 0 "$rc"
+check_contains "... daemon-config runs" "==> daemon-config: done" "$out"
+check_contains "... the kubeconfig has the new token" "sa-token-2" "$(cat "$KC")"
+check_eq "... and the running odoo-saasd restarts, nothing else changes" "systemctl restart odoo-saasd" "$(changes)"
+echo 10.0.0.21 >"$T/state/node-ip"
+: >"$T/state/log"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "a changed node address deploys" 0 "$rc"
+check_contains "... the EndpointSlice follows it" "addresses: [10.0.0.21]" "$(cat "$T/state/applied-stdin.yaml")"
+check_eq "... so does the listen address" "ODOO_SAASD_LISTEN=10.0.0.21:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
+echo fe80::21 >"$T/state/node-ip"
+out=$(deploy_cli --only platform,daemon-config 2>&1); rc=$?
+check_eq "an IPv6 node address deploys" 0 "$rc"
+check_contains "... as an IPv6 EndpointSlice" "addressType: IPv6" "$(cat "$T/state/applied-stdin.yaml")"
+check_eq "... listening on [ADDR]:8080" "ODOO_SAASD_LISTEN=[fe80::21]:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
+echo 'x;rm 10.0.0.11' >"$T/state/node-ip"
+out=$(deploy_cli --only platform 2>&1); rc=$?
+check_eq "an address that is not one stops the run" 1 "$rc"
+check_contains "... saying what it got" "cannot tell this node's InternalIP" "$out"
+rm -f "$T/state/node-ip"
+touch "$T/state/no-token"
+out=$(deploy_cli --only daemon-config --remote-env "$REMOTE_ENV ODOO_SAAS_TOKEN_WAIT=2" 2>&1); rc=$?
+rm -f "$T/state/no-token" "$T/state/token-gen"
+check_eq "a Secret without a token stops the run" 1 "$rc"
+check_contains "... naming the Secret" "Secret odoo-saas/odoo-saasd-token has no token" "$out"
+out=$(deploy_cli 2>&1); rc=$?
+check_eq "... and the next run repairs everything" 0 "$rc"
+check_contains "... back at the first address" "ODOO_SAASD_LISTEN=10.0.0.11:8080" "$(cat "$T/etc/odoo-saasd.env")"
 
 # --- a passphrase asked on the terminal (a pty from script(1)), never echoed -------
 ssh-keygen -q -t ed25519 -N 'pty-secret-42' -f "$T/enckey"
@@ -182,6 +252,7 @@ out=$(deploy_cli 2>&1); rc=$?
 check_eq "a changed bundle deploys" 0 "$rc"
 check_contains "... uploads again" "==> bundle: done" "$out"
 check_contains "... rebuilds odoo-saasd" "==> daemon: done" "$out"
+check_contains "... and restarts it" "systemctl restart odoo-saasd" "$(changes)"
 check_contains "... and leaves Traefik alone" "--- traefik: already done" "$out"
 
 # --- the engine steps from an event loop without waiting on a command ---------------

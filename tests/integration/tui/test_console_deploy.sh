@@ -85,7 +85,7 @@ wait_for dep "Tenants" "Esc leaves the screen; the run goes on"
 wait_for dep "is deployed" "the end of the run shows in the status bar elsewhere" 30
 rm -f "$T/state/slow-ready"
 keys dep : d e p l o y Enter
-wait_for dep "is deployed (11 steps run, 3 already done)" "back on the screen: the result"
+wait_for dep "is deployed (12 steps run, 3 already done)" "back on the screen: the result"
 check_contains "the satisfied steps are marked skipped" "- os-check         skipped" "$TMUX_SCREEN"
 for s in microk8s-install addons bundle traefik platform service; do
     check_contains "step $s is marked done" "✓ $s" "$TMUX_SCREEN"
@@ -102,7 +102,7 @@ check "the bundle arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$T/remote/bund
 # --- a rerun skips everything --------------------------------------------------------
 : >"$T/state/log"
 keys dep Enter
-wait_for dep "(0 steps run, 14 already done)" "a rerun skips every step" 20
+wait_for dep "(0 steps run, 15 already done)" "a rerun skips every step" 20
 check_contains "... marked skipped" "- microk8s-install skipped" "$TMUX_SCREEN"
 check_eq "... and changes nothing" "" "$(deploy_changes)"
 

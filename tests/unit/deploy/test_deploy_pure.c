@@ -145,7 +145,7 @@ static void test_step_table(void **state)
 {
     static const char *const order[] = {"os-check", "sudo", "microk8s-install", "microk8s-group",
                                         "microk8s-ready", "addons", "kubeconfig", "bundle",
-                                        "build-deps", "daemon", "traefik", "platform",
+                                        "build-deps", "daemon", "traefik", "platform", "daemon-config",
                                         "service", "healthz"};
     size_t n;
     const struct deploy_step *s = deploy_steps(&n);
@@ -169,7 +169,11 @@ static void test_step_table(void **state)
     assert_non_null(strstr(deploy_step_find("traefik")->run[1], "kubernetes/traefik/values.yaml"));
     assert_non_null(strstr(deploy_step_find("microk8s-ready")->run[0], "status --wait-ready"));
     assert_string_equal(deploy_step_find("bundle")->run[1], DEPLOY_UPLOAD);
-    assert_non_null(strstr(deploy_unit_text(), "ExecStart=/usr/local/bin/odoo-saasd"));
+    /* odoo-saasd: the unit and the kubeconfig come from the bundle and the
+     * ServiceAccount's Secret, never MicroK8s' admin config */
+    assert_non_null(strstr(deploy_step_find("service")->run[0], "kubernetes/host/odoo-saasd.service"));
+    assert_null(strstr(deploy_step_find("daemon-config")->run[1], "client.config"));
+    assert_non_null(strstr(deploy_step_find("daemon-config")->run[1], "odoo-saasd-token"));
 }
 
 static void test_parse_join(void **state)
