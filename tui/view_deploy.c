@@ -478,19 +478,38 @@ static int draw_hosts(struct app *a, int y, int rows)
     return y;
 }
 
+/* The first step to show in fit lines: 0 when all fit, else a window
+ * around the last step that has begun (running, done, failed, ...), so a
+ * short screen still shows where the run is. */
+static size_t steps_first(const struct deploy_screen *d, size_t n, size_t fit)
+{
+    size_t focus = 0;
+
+    if (n <= fit)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (d->marks[i] != M_PENDING)
+            focus = i;
+    focus = focus > fit / 2 ? focus - fit / 2 : 0;
+    return focus + fit > n ? n - fit : focus;
+}
+
 static void draw_steps(struct app *a, int y, int rows)
 {
-    size_t n;
+    size_t n, fit = rows > 1 ? (size_t)rows - 1 : 0, first;
     const struct deploy_step *steps = all_steps(&n);
     char buf[80];
 
-    widget_text(a, y++, 1, STEPS_W - 1, THEME_LABEL, "Steps", 0);
-    for (size_t i = 0; i < n && (int)i < rows - 1; i++) {
+    first = steps_first(a->deploy, n, fit);
+    snprintf(buf, sizeof(buf), first || first + fit < n ? "Steps %zu-%zu of %zu" : "Steps",
+             first + 1, first + fit < n ? first + fit : n, n);
+    widget_text(a, y++, 1, STEPS_W - 1, THEME_LABEL, buf, 0);
+    for (size_t i = first; i < n && i < first + fit; i++) {
         const char *word;
         enum theme_role role;
         const char *mark = mark_text(a, a->deploy->marks[i], &word, &role);
         snprintf(buf, sizeof(buf), "%s %-16s %s", mark, steps[i].name, word);
-        widget_text(a, y + (int)i, 1, STEPS_W - 1, role, buf, 0);
+        widget_text(a, y + (int)(i - first), 1, STEPS_W - 1, role, buf, 0);
     }
 }
 
@@ -533,9 +552,10 @@ static void draw_ask(struct app *a)
     widget_dialog(a, "Encrypted key", lines, 4);
 }
 
-/* Top to bottom: the title, the hosts (fewer lines when the screen is
- * short: the selection stays visible), the steps beside the output, the
- * outcome and the keys.  80x24 shows every step. */
+/* Top to bottom: the title, the hosts (two lines at least when there are
+ * two, so another host is always in sight; the selection stays visible),
+ * the steps beside the output (a window around the run's position when
+ * they do not all fit), the outcome and the keys. */
 static void draw(struct app *a, int top, int rows)
 {
     struct deploy_screen *d = screen(a);
@@ -550,7 +570,7 @@ static void draw(struct app *a, int top, int rows)
              d->plan ? "on, checks only" : "off");
     widget_text(a, top, 0, a->cols, THEME_VALUE, buf, 0);
     host_rows = rows - 4 - ((int)nsteps + 1);
-    host_rows = host_rows > HOST_ROWS ? HOST_ROWS : host_rows < 1 ? 1 : host_rows;
+    host_rows = host_rows > HOST_ROWS ? HOST_ROWS : host_rows < 2 ? 2 : host_rows;
     y = draw_hosts(a, top + 1, host_rows);
     body = top + rows - y - 2;
     draw_steps(a, y, body);

@@ -698,6 +698,27 @@ static int join(const struct deploy_opts *primary, struct deploy_engine *e, stru
     return os_error_prefix(err, "step join");
 }
 
+/* Pods on the new node reach odoo-saasd on the primary masqueraded as
+ * their node, so its --allow-from must learn the node's address: when the
+ * primary runs odoo-saasd, run its daemon-address step again (whose check
+ * skips it when nothing changed). */
+static int refresh_primary(const struct deploy_opts *primary, struct os_error *err)
+{
+    struct deploy_engine *p;
+    int rc;
+
+    if ((rc = engine_connected(primary, "", &p, err)) < 0)
+        return os_error_prefix(err, "primary");
+    rc = remote(p, "test -f \"$E/odoo-saasd.env\"", NULL, NULL, 30, err);
+    deploy_engine_free(p);
+    if (rc != 0)
+        return rc < 0 ? os_error_prefix(err, "primary") : 0;
+    if ((rc = engine_connected(primary, "daemon-address", &p, err)) < 0)
+        return os_error_prefix(err, "primary");
+    deploy_engine_free(p);
+    return 0;
+}
+
 int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts *node,
                     struct os_error *err)
 {
@@ -710,5 +731,7 @@ int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts 
         return rc;
     rc = join(primary, e, err);
     deploy_engine_free(e);
+    if (rc == 0 && !node->plan)
+        rc = refresh_primary(primary, err);
     return rc;
 }

@@ -161,14 +161,11 @@ static const struct deploy_step steps[] = {
      {"$M kubectl apply -f \"$B/kubernetes/platform/\"",
       "$M kubectl apply -f \"$B/kubernetes/odoo-saasd/\"",
       NODE_IP " && " SLICE " | $M kubectl apply -f -", NULL}, 300},
-    {"daemon-config", "write odoo-saasd's config, address and ServiceAccount kubeconfig to /etc/odoo-saas",
+    {"daemon-config", "install odoo-saasd's config and its ServiceAccount kubeconfig in /etc/odoo-saas",
      "cmp -s \"$B/kubernetes/host/config.yaml\" \"$E/config.yaml\" && "
-     "env=$(" DAEMON_ENV ") && [ \"$env\" = \"$(cat \"$E/odoo-saasd.env\" 2>/dev/null)\" ] && "
      "kc=$(" DAEMON_KUBECONFIG ") && [ \"$kc\" = \"$($SUDO cat \"$E/odoo-saasd.kubeconfig\" 2>/dev/null)\" ]",
      {"$SUDO install -d -m 755 \"$E\" && "
-      "$SUDO install -m 644 \"$B/kubernetes/host/config.yaml\" \"$E/config.yaml\" && "
-      "env=$(" DAEMON_ENV ") && printf '%s\\n' \"$env\" | $SUDO tee \"$E/odoo-saasd.env.new\" >/dev/null && "
-      "$SUDO mv \"$E/odoo-saasd.env.new\" \"$E/odoo-saasd.env\" && cat \"$E/odoo-saasd.env\"",
+      "$SUDO install -m 644 \"$B/kubernetes/host/config.yaml\" \"$E/config.yaml\"",
       "w=${ODOO_SAAS_TOKEN_WAIT:-60}; i=0; until kc=$(" DAEMON_KUBECONFIG "); do i=$((i+1)); "
       "if [ $i -ge $w ]; then echo \"Secret odoo-saas/odoo-saasd-token has no token after $w s "
       "(is the token controller running?)\" >&2; exit 1; fi; sleep 1; done && umask 077 && "
@@ -177,6 +174,12 @@ static const struct deploy_step steps[] = {
       "$SUDO mv \"$E/odoo-saasd.kubeconfig.new\" \"$E/odoo-saasd.kubeconfig\" && "
       "echo \"wrote $E/odoo-saasd.kubeconfig (ServiceAccount odoo-saas/odoo-saasd)\"",
       RESTART_IF_ACTIVE, NULL}, 120},
+    {"daemon-address", "give odoo-saasd the node's address and the peers it admits (odoo-saasd.env)",
+     "env=$(" DAEMON_ENV ") && [ \"$env\" = \"$(cat \"$E/odoo-saasd.env\" 2>/dev/null)\" ]",
+     {"env=$(" DAEMON_ENV ") && $SUDO install -d -m 755 \"$E\" && "
+      "printf '%s\\n' \"$env\" | $SUDO tee \"$E/odoo-saasd.env.new\" >/dev/null && "
+      "$SUDO mv \"$E/odoo-saasd.env.new\" \"$E/odoo-saasd.env\" && cat \"$E/odoo-saasd.env\"",
+      RESTART_IF_ACTIVE, NULL}, 60},
     {"service", "install and start the odoo-saasd systemd service",
      "cmp -s \"$B/kubernetes/host/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
      "systemctl is-enabled --quiet odoo-saasd && systemctl is-active --quiet odoo-saasd",

@@ -35,7 +35,7 @@ check_eq "--plan exits 0" 0 "$rc"
 check_contains "--plan: os-check is satisfied" "skip  os-check" "$out"
 check_contains "--plan: microk8s-install would run" "run   microk8s-install" "$out"
 check_contains "--plan: healthz would run" "run   healthz" "$out"
-check_eq "--plan lists every step" 15 "$(echo "$out" | grep -cE '^(run|skip) ')"
+check_eq "--plan lists every step" 16 "$(echo "$out" | grep -cE '^(run|skip) ')"
 check_eq "--plan changed nothing" "" "$(changes)"
 check "--plan uploaded nothing" test ! -e "$T/remote/bundle"
 
@@ -109,8 +109,8 @@ check "no staging folder left" test ! -e "$B.new"
 : >"$T/state/log"
 out=$(deploy_cli 2>&1); rc=$?
 check_eq "rerun succeeds" 0 "$rc"
-check_eq "rerun skips all 15 steps" 15 "$(echo "$out" | grep -c 'already done, skipped')"
-check_contains "rerun: the summary says so" "is deployed (0 steps run, 15 already done)" "$out"
+check_eq "rerun skips all 16 steps" 16 "$(echo "$out" | grep -c 'already done, skipped')"
+check_contains "rerun: the summary says so" "is deployed (0 steps run, 16 already done)" "$out"
 check_eq "rerun changes nothing" "" "$(changes)"
 out=$(deploy_cli --plan 2>/dev/null)
 check_eq "--plan after a deployment: nothing to run" 0 "$(echo "$out" | grep -c '^run ')"
@@ -118,7 +118,7 @@ json=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" -o json deploy --host "$SSH_USER@
     --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" \
     --remote-dir "$T/remote/bundle" --bundle "$T/odoo-saas-0.tar.gz" --platform-dir "$OS_SRCDIR" \
     --plan 2>/dev/null)
-check_eq "-o json --plan: 15 steps, all satisfied" "15 satisfied" \
+check_eq "-o json --plan: 16 steps, all satisfied" "16 satisfied" \
     "$(printf '%s' "$json" | python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), " ".join(sorted(set(x["result"] for x in a))))')"
 
 # --- a new token or a new node address: only what depends on it runs again ----------
@@ -136,7 +136,7 @@ check_eq "a changed node address deploys" 0 "$rc"
 check_contains "... the EndpointSlice follows it" "addresses: [10.0.0.21]" "$(cat "$T/state/applied-stdin.yaml")"
 check_eq "... so does the listen address" "ODOO_SAASD_LISTEN=10.0.0.21:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
 echo fe80::21 >"$T/state/node-ip"
-out=$(deploy_cli --only platform,daemon-config 2>&1); rc=$?
+out=$(deploy_cli --only platform,daemon-address 2>&1); rc=$?
 check_eq "an IPv6 node address deploys" 0 "$rc"
 check_contains "... as an IPv6 EndpointSlice" "addressType: IPv6" "$(cat "$T/state/applied-stdin.yaml")"
 check_eq "... listening on [ADDR]:8080" "ODOO_SAASD_LISTEN=[fe80::21]:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
@@ -330,6 +330,8 @@ check_eq "join got the URL add-node printed" "10.0.0.11:25000/0123456789abcdef01
     "$(cat "$T/state/joined-url" 2>/dev/null)"
 case "$out" in *0123456789abcdef*) not_ok "the join token is not printed" "$out" ;;
 *) ok "the join token is not printed" ;; esac
+check_contains "the primary's odoo-saasd admits the new node" ",10.0.0.12,10.0.0.13" "$(grep ALLOW "$T/etc/odoo-saasd.env")"
+check_contains "... and restarts with it" "systemctl restart odoo-saasd" "$(doubles_log)"
 : >"$T/state/log"
 out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
     --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \

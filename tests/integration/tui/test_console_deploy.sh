@@ -85,7 +85,7 @@ wait_for dep "Tenants" "Esc leaves the screen; the run goes on"
 wait_for dep "is deployed" "the end of the run shows in the status bar elsewhere" 30
 rm -f "$T/state/slow-ready"
 keys dep : d e p l o y Enter
-wait_for dep "is deployed (12 steps run, 3 already done)" "back on the screen: the result"
+wait_for dep "is deployed (13 steps run, 3 already done)" "back on the screen: the result"
 check_contains "the satisfied steps are marked skipped" "- os-check         skipped" "$TMUX_SCREEN"
 for s in microk8s-install addons bundle traefik platform service; do
     check_contains "step $s is marked done" "✓ $s" "$TMUX_SCREEN"
@@ -102,7 +102,7 @@ check "the bundle arrived intact" cmp -s "$T/odoo-saas-0.tar.gz" "$T/remote/bund
 # --- a rerun skips everything --------------------------------------------------------
 : >"$T/state/log"
 keys dep Enter
-wait_for dep "(0 steps run, 15 already done)" "a rerun skips every step" 20
+wait_for dep "(0 steps run, 16 already done)" "a rerun skips every step" 20
 check_contains "... marked skipped" "- microk8s-install skipped" "$TMUX_SCREEN"
 check_eq "... and changes nothing" "" "$(deploy_changes)"
 
@@ -154,6 +154,13 @@ HOME=$T/client KUBECONFIG=$T/none TUI_COLS=100 TUI_LINES=30 \
 check_eq "scripted plan: exits 0" 0 "$TUI_RC"
 check_contains "scripted plan: the outcome" "steps would run" "$TUI_DUMPS"
 check_contains "scripted plan: satisfied steps" "= os-check" "$TUI_DUMPS"
+HOME=$T/client KUBECONFIG=$T/none TUI_COLS=100 TUI_LINES=16 \
+    tui_run ':deploy<Enter><dump>p<Enter><waitfor:steps would run><dump>' --config "$T/config.yaml"
+check_contains "a short screen: the steps are a window, from the first" "Steps 1-" "$(tui_dump 1)"
+check_contains "... showing the first step" "os-check" "$(tui_dump 1)"
+check_contains "... which follows the run to the last step" "of 16" "$(tui_dump 2)"
+check_contains "... healthz in sight at the end" "* healthz          would run" "$(tui_dump 2)"
+check_contains "... both hosts still listed" "nobody@192.0.2.1:22" "$(tui_dump 2)"
 
 printf 'deploy: {}\n' >"$T/nohosts.yaml"
 HOME=$T/client KUBECONFIG=$T/none tui_run ':deploy<Enter><Enter><dump>:deploy ops@adhoc.example:2222<Enter><dump>' \

@@ -146,6 +146,7 @@ static void test_step_table(void **state)
     static const char *const order[] = {"os-check", "sudo", "microk8s-install", "microk8s-group",
                                         "microk8s-ready", "addons", "kubeconfig", "bundle",
                                         "build-deps", "daemon", "traefik", "platform", "daemon-config",
+                                        "daemon-address",
                                         "service", "healthz"};
     size_t n;
     const struct deploy_step *s = deploy_steps(&n);
