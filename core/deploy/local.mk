@@ -27,7 +27,8 @@ tests_integration_deploy_deploy_exec_CFLAGS = $(DEPLOY_UNIT_CFLAGS)
 tests_integration_deploy_deploy_exec_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
 DEPLOY_INTEGRATION = \
 	tests/integration/deploy/test_deploy_ssh.sh \
-	tests/integration/deploy/test_deploy_steps.sh
+	tests/integration/deploy/test_deploy_steps.sh \
+	tests/integration/deploy/test_deploy_daemon.sh
 INTEGRATION_TESTS += $(DEPLOY_INTEGRATION)
 dist_check_SCRIPTS += $(DEPLOY_INTEGRATION) tests/integration/deploy/lib-deploy.sh
 EXTRA_DIST += tests/integration/deploy/doubles

@@ -19,7 +19,9 @@
  *   E           odoo-saasd's config folder (/etc/odoo-saas; ODOO_SAAS_ETC)
  *   S           MicroK8s' data folder (/var/snap/microk8s/current;
  *               ODOO_SAAS_SNAP_DATA)
- * (ODOO_SAAS_TOKEN_WAIT, seconds, shortens a wait for tests.)
+ * (Tests: ODOO_SAAS_TOKEN_WAIT, seconds, shortens a wait;
+ * ODOO_SAAS_APISERVER replaces the API server address in odoo-saasd's
+ * kubeconfig.)
  * Stamps (odoo-saasd's bundle hash, the Traefik values' hash beside the
  * bundle folder) make a changed input rerun its step.
  *
@@ -77,10 +79,11 @@
     "tok=$(" SA_SECRET "'{.data.token}' 2>/dev/null | base64 -d 2>/dev/null) && " \
     "case \"$ca:$tok\" in :*|*:|*[!A-Za-z0-9+/=:._-]*) false;; esac && " \
     "printf 'apiVersion: v1\\nkind: Config\\nclusters:\\n- name: microk8s\\n  cluster:\\n" \
-    "    server: https://127.0.0.1:16443\\n    certificate-authority-data: %s\\n" \
+    "    server: %s\\n    certificate-authority-data: %s\\n" \
     "contexts:\\n- name: odoo-saasd\\n  context:\\n    cluster: microk8s\\n" \
     "    namespace: odoo-saas\\n    user: odoo-saasd\\ncurrent-context: odoo-saasd\\n" \
-    "users:\\n- name: odoo-saasd\\n  user:\\n    token: %s\\n' \"$ca\" \"$tok\""
+    "users:\\n- name: odoo-saasd\\n  user:\\n    token: %s\\n' " \
+    "\"${ODOO_SAAS_APISERVER:-https://127.0.0.1:16443}\" \"$ca\" \"$tok\""
 /* Restart a running odoo-saasd so it reads what a step changed (a first
  * deployment starts it in step service). */
 #define RESTART_IF_ACTIVE \
