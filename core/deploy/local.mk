@@ -40,7 +40,7 @@ tests_integration_deploy_deploy_loop_LDADD = $(CORE_LIBS) $(SSH2_LIBS)
 # The platform manifests and Traefik values the deploy uploads (the rest of
 # kubernetes/ is dist_ data below).
 EXTRA_DIST += kubernetes/traefik/values.yaml \
-	kubernetes/platform/00-namespace.yaml
+	kubernetes/platform/00-namespace.yaml docs/deploy.md
 
 # Installed for the deploy: outside a source tree --platform-dir defaults to
 # $(pkgdatadir), which must then hold kubernetes/ and templates/.
