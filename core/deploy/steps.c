@@ -116,11 +116,13 @@ static const struct deploy_step steps[] = {
     {"microk8s-ready", "wait until MicroK8s is running",
      "$M status --timeout 10 2>/dev/null | grep -q '^microk8s is running'",
      {"$M status --wait-ready --timeout 600", NULL}, 660},
-    {"addons", "enable dns, hostpath-storage, metrics-server and helm3",
+    /* rbac: without it MicroK8s authorizes every request (AlwaysAllow), and
+     * odoo-saasd's ServiceAccount would not be held to its ClusterRole */
+    {"addons", "enable dns, hostpath-storage, metrics-server, helm3 and rbac",
      "s=$($M status 2>/dev/null | sed -n '/^ *enabled:/,/^ *disabled:/p') && "
-     "for a in dns hostpath-storage metrics-server helm3; do "
+     "for a in dns hostpath-storage metrics-server helm3 rbac; do "
      "printf '%s\\n' \"$s\" | grep -qE \"^ +$a( |\\$)\" || exit 1; done",
-     {"$M enable dns hostpath-storage metrics-server helm3", NULL}, 900},
+     {"$M enable dns hostpath-storage metrics-server helm3 rbac", NULL}, 900},
     {"kubeconfig", "write ~/.kube/config from microk8s config",
      "test -s \"$HOME/.kube/config\" && $M config 2>/dev/null | cmp -s - \"$HOME/.kube/config\"",
      {"mkdir -p \"$HOME/.kube\" && umask 077 && $M config > \"$HOME/.kube/config.new\" && "

@@ -53,6 +53,7 @@ check_eq "no terminal escape from the host reaches the terminal" 0 "$(tr -cd '\0
 check_contains "... it is shown defused" "title ?]0;pwned? done" "$(cat "$T/out1")"
 case "$(doubles_log)" in *"enable ingress"*) not_ok "MicroK8s' ingress addon is not enabled" ;;
 *) ok "MicroK8s' ingress addon is not enabled" ;; esac
+check_contains "the rbac addon is enabled (odoo-saasd is held to its ClusterRole)" " helm3 rbac" "$(doubles_log | grep 'microk8s enable')"
 check_contains "Helm gets namespace traefik" "--namespace traefik" "$(doubles_log | grep upgrade)"
 check "kubeconfig written" test -s "$T/home/.kube/config"
 check "odoo-saasd built and installed" test -x "$T/prefix/bin/odoo-saasd"

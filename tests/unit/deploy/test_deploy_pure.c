@@ -165,7 +165,7 @@ static void test_step_table(void **state)
     assert_ptr_equal(deploy_step_find("traefik"), &s[10]);
     assert_null(deploy_step_find("nope"));
     assert_non_null(strstr(deploy_step_find("addons")->run[0],
-                           "enable dns hostpath-storage metrics-server helm3"));
+                           "enable dns hostpath-storage metrics-server helm3 rbac"));
     assert_non_null(strstr(deploy_step_find("traefik")->run[1], "--namespace traefik"));
     assert_non_null(strstr(deploy_step_find("traefik")->run[1], "kubernetes/traefik/values.yaml"));
     assert_non_null(strstr(deploy_step_find("microk8s-ready")->run[0], "status --wait-ready"));
