@@ -18,6 +18,7 @@ odoo_saas_sim_SOURCES = \
 	sim/apply.c \
 	sim/yaml_json.c \
 	sim/validate.c \
+	sim/validate_kinds.c \
 	sim/table.c \
 	sim/watch.c \
 	sim/scale.c \

@@ -396,6 +396,19 @@ struct sim_invalid {
 };
 /* Collect 422 causes for obj of res into inv. */
 void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_invalid *inv);
+/* Same for an update of old to obj: adds the immutable-field checks. */
+void sim_validate_update(const struct kube_resource *res, json_object *obj, json_object *old,
+                         struct sim_invalid *inv);
+/* Add one cause (message printf-formatted, field copied) to inv. */
+void sim_invalid_add(struct sim_invalid *inv, const char *reason, const char *field,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* 1 when s is a lowercase RFC 1123 subdomain. */
+int sim_is_subdomain(const char *s);
+/* validate_kinds.c: RBAC kinds and EndpointSlice (create, and the extra
+ * checks of an update). */
+void sim_validate_kind(const struct kube_resource *res, json_object *obj, struct sim_invalid *inv);
+void sim_validate_kind_update(const struct kube_resource *res, json_object *obj, json_object *old,
+                              struct sim_invalid *inv);
 /* Unknown field names of obj into names (each malloc'd; caller frees), up
  * to max.  Returns the count. */
 size_t sim_unknown_fields(const struct kube_resource *res, json_object *obj,

@@ -29,9 +29,10 @@
 #define LABEL_VALUE_MSG "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
 #define NAME_PART_MSG "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
 
-static void add(struct sim_invalid *inv, const char *reason, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add(struct sim_invalid *inv, const char *reason, const char *field, const char *fmt, ...)
+/* The short name used below; sim_invalid_add is shared with validate_kinds.c. */
+#define add sim_invalid_add
+
+void sim_invalid_add(struct sim_invalid *inv, const char *reason, const char *field, const char *fmt, ...)
 {
     va_list ap;
     if (inv->n >= 16)
@@ -65,7 +66,7 @@ static int is_label(const char *s)
     return 1;
 }
 
-static int is_subdomain(const char *s)
+int sim_is_subdomain(const char *s)
 {
     char buf[300];
     if (!*s || strlen(s) > 253)
@@ -89,6 +90,17 @@ static int is_name_part(const char *s, size_t n)
     return 1;
 }
 
+/* ValidateRBACName: any path segment name (path.ValidatePathSegmentName). */
+static void check_path_segment(const char *name, struct sim_invalid *inv)
+{
+    if (!strcmp(name, ".") || !strcmp(name, ".."))
+        add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": may not be '%s'", name, name);
+    if (strchr(name, '/'))
+        add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": may not contain '/'", name);
+    if (strchr(name, '%'))
+        add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": may not contain '%%'", name);
+}
+
 static void check_name(const struct kube_resource *res, const char *name, struct sim_invalid *inv)
 {
     size_t n = strlen(name);
@@ -102,10 +114,12 @@ static void check_name(const struct kube_resource *res, const char *name, struct
             add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": must be no more than 63 characters", name);
         if (!is_label(name) || !(name[0] >= 'a' && name[0] <= 'z'))
             add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": " DNS1035_MSG, name);
+    } else if (!strcmp(res->group, "rbac.authorization.k8s.io")) {
+        check_path_segment(name, inv);   /* "system:..." names are valid */
     } else {
         if (n > 253)
             add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": must be no more than 253 characters", name);
-        if (!is_subdomain(name))
+        if (!sim_is_subdomain(name))
             add(inv, "FieldValueInvalid", "metadata.name", "Invalid value: \"%s\": " SUBDOMAIN_MSG, name);
     }
 }
@@ -121,7 +135,7 @@ static void check_labels(json_object *labels, const char *field, struct sim_inva
     json_object_object_foreach(labels, key, val) {
         const char *slash = strchr(key, '/');
         const char *namep = slash ? slash + 1 : key;
-        if (slash && (slash == key || !is_subdomain(strndupa(key, (size_t)(slash - key)))))
+        if (slash && (slash == key || !sim_is_subdomain(strndupa(key, (size_t)(slash - key)))))
             add(inv, "FieldValueInvalid", field, "Invalid value: \"%s\": prefix part " SUBDOMAIN_MSG, key);
         if (!is_name_part(namep, strlen(namep)))
             add(inv, "FieldValueInvalid", field, "Invalid value: \"%s\": " NAME_PART_MSG, key);
@@ -245,6 +259,15 @@ void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_
         check_containers(sim_json_path(obj, "spec"), "spec", inv);
     else if (!strcmp(res->kind, "Service"))
         check_service(obj, inv);
+    else
+        sim_validate_kind(res, obj, inv);   /* validate_kinds.c */
+}
+
+void sim_validate_update(const struct kube_resource *res, json_object *obj, json_object *old,
+                         struct sim_invalid *inv)
+{
+    sim_validate(res, obj, inv);
+    sim_validate_kind_update(res, obj, old, inv);
 }
 
 int sim_has_status(const struct kube_resource *res)
@@ -300,6 +323,11 @@ static const struct kind_fields fields[] = {
     {"NetworkPolicy", "spec,status", "podSelector,ingress,egress,policyTypes"},
     {"StorageClass", "provisioner,parameters,reclaimPolicy,mountOptions,allowVolumeExpansion,volumeBindingMode,allowedTopologies", NULL},
     {"IngressRoute", "spec", "entryPoints,routes,tls,parentRefs"},
+    {"ClusterRole", "rules,aggregationRule", NULL},
+    {"Role", "rules", NULL},
+    {"ClusterRoleBinding", "subjects,roleRef", NULL},
+    {"RoleBinding", "subjects,roleRef", NULL},
+    {"EndpointSlice", "addressType,endpoints,ports", NULL},
     {NULL, NULL, NULL},
 };
 

@@ -147,11 +147,16 @@ int sim_check_unknown_fields(struct sim_request *rq, struct sim_response *rs, js
     return 0;
 }
 
-/* 422 when obj is invalid (rs filled, returns -1). */
-static int validate(const struct kube_resource *res, json_object *obj, struct sim_response *rs)
+/* 422 when obj is invalid (rs filled, returns -1); old is the stored
+ * state on an update (immutable fields), NULL on a create. */
+static int validate(const struct kube_resource *res, json_object *obj, json_object *old,
+                    struct sim_response *rs)
 {
     struct sim_invalid inv = {0};
-    sim_validate(res, obj, &inv);
+    if (old)
+        sim_validate_update(res, obj, old, &inv);
+    else
+        sim_validate(res, obj, &inv);
     if (inv.n == 0)
         return 0;
     const char *name = sim_json_str(obj, "metadata.name");
@@ -363,7 +368,7 @@ void sim_create_object(struct sim_request *rq, struct sim_response *rs, json_obj
         sim_json_set_str(meta, "name", name);
     }
     snprintf(name, sizeof(name), "%s", sim_json_str(meta, "name") ? sim_json_str(meta, "name") : "");
-    if (admit_namespace(s, r, name, rs) || validate(r->res, obj, rs))
+    if (admit_namespace(s, r, name, rs) || validate(r->res, obj, NULL, rs))
         goto out;
     struct sim_object *old = sim_store_find(s, r->res, r->ns, name);
     if (old) {
@@ -525,7 +530,7 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
     nobj = merge_server_state(o, nobj, w->status_only);
     if (!strcmp(res->kind, "Secret"))
         fold_string_data(nobj);
-    if (validate(res, nobj, rs)) {
+    if (validate(res, nobj, o->obj, rs)) {
         json_object_put(nobj);
         return;
     }

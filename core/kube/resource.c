@@ -39,6 +39,13 @@ static const struct kube_resource table[] = {
     {"networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", "ing", 1, 0, RW},
     {"networking.k8s.io", "v1", "IngressClass", "ingressclasses", "ingressclass", "", 0, 0, RW},
     {"networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", "netpol", 1, 0, RW},
+    /* rbac.authorization.k8s.io/v1 */
+    {"rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", "", 0, 0, RW},
+    {"rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", "", 0, 0, RW},
+    {"rbac.authorization.k8s.io", "v1", "Role", "roles", "role", "", 1, 0, RW},
+    {"rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", "", 1, 0, RW},
+    /* discovery.k8s.io/v1 */
+    {"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", "", 1, 0, RW},
     /* storage.k8s.io/v1 */
     {"storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", "sc", 0, 0, RW},
     /* traefik.io/v1alpha1 (CRD) */

@@ -39,7 +39,7 @@ check_eq "/api/v1 lists pods/status" pods/status "$(jqr '.resources[] | select(.
 api GET /apis
 check_api "/apis is an APIGroupList" 200 .kind APIGroupList
 check_eq "/apis has every group of the table" \
-    "apps batch metrics.k8s.io networking.k8s.io storage.k8s.io traefik.io" \
+    "apps batch discovery.k8s.io metrics.k8s.io networking.k8s.io rbac.authorization.k8s.io storage.k8s.io traefik.io" \
     "$(jqr '[.groups[].name] | sort | join(" ")')"
 api GET /apis/apps
 check_api "/apis/apps" 200 .preferredVersion.groupVersion apps/v1
