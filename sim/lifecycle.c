@@ -55,6 +55,7 @@ static int64_t namespace_purger(struct sim *s, int64_t now)
 static const struct sim_controller controllers[] = {
     {"namespace-purger", namespace_purger},
     {"workloads", sim_controllers_step},   /* controllers.c */
+    {"tokens", sim_tokens_step},           /* tokens.c: also with --no-controllers */
     {"state-saver", sim_state_step},       /* state.c: last, it drops the lock to write */
 };
 

@@ -19,6 +19,7 @@ odoo_saas_sim_SOURCES = \
 	sim/yaml_json.c \
 	sim/validate.c \
 	sim/validate_kinds.c \
+	sim/tokens.c \
 	sim/table.c \
 	sim/watch.c \
 	sim/scale.c \

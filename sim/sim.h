@@ -138,6 +138,8 @@ struct sim {
     pthread_t lifecycle;
     int lifecycle_started;
     struct sim_ctl *ctl;     /* phase-2 controllers' state (controllers.h) */
+    uint64_t tokens_rv;      /* token controller: store changes up to this
+                              * were looked at (tokens.c); 0: never */
     uint64_t state_saved_rv; /* --state: store version last saved (state.c) */
     int64_t state_saved_ms;
 };
@@ -445,6 +447,13 @@ int sim_lifecycle_start(struct sim *s, struct os_error *err);
 /* Set stopping, wake everyone, join the thread, and give open watch streams
  * up to max_wait_ms to send their last chunk. */
 void sim_lifecycle_stop(struct sim *s, int max_wait_ms);
+
+/* ---- tokens.c: the ServiceAccount token controller ---- */
+/* Lifecycle step (lock held): fill data.token, data.ca.crt,
+ * data.namespace and the service-account.uid annotation of every Secret
+ * of type kubernetes.io/service-account-token whose ServiceAccount
+ * exists.  Returns 0 (it runs again on the next store change). */
+int64_t sim_tokens_step(struct sim *s, int64_t now_ms);
 
 /* ---- seed.c ---- */
 /* Fill the store with the initial cluster and seal the history. */
