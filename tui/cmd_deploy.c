@@ -27,18 +27,27 @@
 #include "cli.h"
 #include "deploy/deploy.h"
 #include "deploy_cfg.h"
+#include "term_text.h"
 
-/* Remote output, sanitized, in bounded chunks. */
-static void print_output(FILE *out, const char *data, size_t len)
+/* Remote output of stream (1 stdout, 2 stderr) to out, cleaned for the
+ * terminal in bounded chunks (term_text_feed(): tabs and line ends pass).
+ * Each stream keeps its state for the run, so a character the host's
+ * output was cut inside shows whole.  data NULL: the stream ended (its
+ * step did), and a character it ended inside shows as '?'. */
+static void print_output(FILE *out, int stream, const char *data, size_t len)
 {
-    char buf[4096];
+    enum { CHUNK = 4096 };
+    static struct term_text_stream text[2];
+    struct term_text_stream *st = &text[stream == 2];
+    char buf[TERM_TEXT_FEED_ROOM(CHUNK)];
     size_t n;
 
     fflush(stdout);
+    if (!data)
+        fwrite(buf, 1, term_text_flush(st, buf), out);
     while (len > 0) {
-        n = len < sizeof(buf) ? len : sizeof(buf);
-        memcpy(buf, data, n);
-        fwrite(deploy_sanitize(buf, n), 1, n, out);
+        n = len < CHUNK ? len : CHUNK;
+        fwrite(buf, 1, term_text_feed(st, data, n, buf), out);
         data += n;
         len -= n;
     }
@@ -80,6 +89,10 @@ static void print_event(void *ud, const struct deploy_event *ev)
     if (steps && ev->step && (ev->kind == DEPLOY_EV_PLAN || ev->kind == DEPLOY_EV_STEP_SKIP ||
                               ev->kind == DEPLOY_EV_STEP_DONE || ev->kind == DEPLOY_EV_STEP_FAILED))
         json_event(steps, ev);
+    if (ev->kind == DEPLOY_EV_STEP_DONE || ev->kind == DEPLOY_EV_STEP_FAILED) {
+        print_output(steps ? stderr : stdout, 1, NULL, 0);  /* the step's output ended */
+        print_output(stderr, 2, NULL, 0);
+    }
     switch (ev->kind) {
     case DEPLOY_EV_HOST_KEY_ADDED:
         fprintf(stderr, "odoo-saas: recorded the new host key %s\n", ev->text);
@@ -96,7 +109,7 @@ static void print_event(void *ud, const struct deploy_event *ev)
         fprintf(stderr, "--- %s: already done, skipped\n", name);
         break;
     case DEPLOY_EV_OUTPUT:
-        print_output(ev->stream == 2 || steps ? stderr : stdout, ev->data, ev->len);
+        print_output(ev->stream == 2 || steps ? stderr : stdout, ev->stream, ev->data, ev->len);
         break;
     case DEPLOY_EV_STEP_DONE:
         r->ran++;

@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "deploy/deploy.h"
 #include "deploy_log.h"
 
 void deploy_log_clear(struct deploy_log *l)
 {
     l->first = l->n = l->open = 0;
     l->dropped = 0;
+    memset(l->text, 0, sizeof(l->text));
 }
 
 static char *slot(struct deploy_log *l, int i)
@@ -72,24 +72,44 @@ static void add_byte(struct deploy_log *l, int stream, char c)
     s[len + 1] = '\0';
 }
 
+/* The text state of stream (an unknown stream shares the console's). */
+static struct term_text_stream *text_of(struct deploy_log *l, int stream)
+{
+    return &l->text[stream == 1 || stream == 2 ? stream : 0];
+}
+
+static void add_bytes(struct deploy_log *l, int stream, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        add_byte(l, stream, s[i]);
+}
+
 void deploy_log_add(struct deploy_log *l, int stream, const char *data, size_t len)
 {
-    char buf[1024];
+    enum { CHUNK = 1024 };
+    char buf[TERM_TEXT_FEED_ROOM(CHUNK)];
     size_t n;
 
     while (len > 0) {
-        n = len < sizeof(buf) ? len : sizeof(buf);
-        memcpy(buf, data, n);
-        deploy_sanitize(buf, n);
-        for (size_t i = 0; i < n; i++)
-            add_byte(l, stream, buf[i]);
+        n = len < CHUNK ? len : CHUNK;
+        add_bytes(l, stream, buf, term_text_feed(text_of(l, stream), data, n, buf));
         data += n;
         len -= n;
     }
 }
 
+/* A remote stream ended: the bytes of a character it was cut inside. */
+static void end_stream(struct deploy_log *l, int stream)
+{
+    char buf[TERM_TEXT_HELD + 1];
+
+    add_bytes(l, stream, buf, term_text_flush(text_of(l, stream), buf));
+}
+
 void deploy_log_note(struct deploy_log *l, const char *text)
 {
+    end_stream(l, 1);
+    end_stream(l, 2);
     if (l->open)
         l->open = 0;
     deploy_log_add(l, 0, text, strlen(text));

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "term_text.h"
+
 #define DEPLOY_LOG_LINES 500
 #define DEPLOY_LOG_WIDTH 200      /* bytes a line holds; longer ones continue on the next */
 
@@ -18,15 +20,19 @@ struct deploy_log {
     int first, n;                 /* the oldest line's slot, how many lines */
     int open;                     /* the newest line awaits its newline */
     size_t dropped;               /* lines that fell off the top */
+    struct term_text_stream text[3];   /* per stream: a character cut between chunks */
 };
 
 void deploy_log_clear(struct deploy_log *l);
-/* Append len bytes of stream: control bytes become '?' (deploy_sanitize),
- * a tab a space, '\n' ends a line, '\r' starts the open line over (so a
- * progress bar shows its latest state), and a line open on the other
- * stream is ended first. */
+/* Append len bytes of stream (1 stdout, 2 stderr): control bytes and
+ * invalid UTF-8 become '?' (term_text_feed(), a character cut between
+ * chunks is kept whole), a tab a space, '\n' ends a line, '\r' starts the
+ * open line over (so a progress bar shows its latest state), and a line
+ * open on the other stream is ended first. */
 void deploy_log_add(struct deploy_log *l, int stream, const char *data, size_t len);
-/* Add a whole line of the console's own (stream 0). */
+/* Add a whole line of the console's own (stream 0).  The console notes
+ * only between steps, so the remote streams have ended: a character one
+ * ended inside shows as '?' first. */
 void deploy_log_note(struct deploy_log *l, const char *text);
 /* Line i, 0 the oldest of deploy_log_count(); its stream in *stream when
  * not NULL.  The text is l's. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log_ring.h"
+#include "term_text.h"
 
 int log_ring_init(struct log_ring *r, size_t cap)
 {
@@ -45,56 +46,6 @@ void log_ring_free(struct log_ring *r)
 const char *log_ring_line(const struct log_ring *r, size_t i)
 {
     return i < r->n ? r->line[(r->start + i) % r->cap] : NULL;
-}
-
-/* Length of the valid UTF-8 sequence at s (len bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-    size_t n;
-    unsigned long c;
-
-    if (s[0] < 0xc2 || s[0] > 0xf4)
-        return 0;
-    n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-    if (n > len)
-        return 0;
-    c = s[0] & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    /* overlong forms, surrogates, beyond U+10FFFF, and the C1 controls */
-    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || (c >= 0xd800 && c <= 0xdfff) ||
-        c > 0x10ffff || (c >= 0x80 && c <= 0x9f))
-        return 0;
-    return n;
-}
-
-size_t log_sanitize(const char *in, size_t len, char *out, size_t outlen)
-{
-    const unsigned char *s = (const unsigned char *)in;
-    size_t i = 0, at = 0;
-
-    if (!outlen)
-        return 0;
-    if (len > 0 && s[len - 1] == '\r')
-        len--;
-    while (i < len && at + 1 < outlen) {
-        size_t n = s[i] < 0x80 ? 1 : utf8_len(s + i, len - i);
-        if (n > 1 && at + n < outlen) {
-            memcpy(out + at, s + i, n);
-            at += n;
-            i += n;
-            continue;
-        }
-        if (n > 1)
-            break;      /* no room for the whole character: never split it */
-        out[at++] = s[i] == '\t' ? ' ' : (s[i] < 0x20 || s[i] >= 0x7f) ? '?' : (char)s[i];
-        i++;
-    }
-    out[at] = '\0';
-    return at;
 }
 
 /* Keep an already sanitized line of len bytes. */
@@ -166,7 +117,7 @@ static int finish(struct log_ring *r)
         memcpy(r->last, key, sizeof(r->last));
         r->since[0] = '\0';     /* past the repeats */
     }
-    n = log_sanitize(r->part + skip, r->plen - skip, clean, sizeof(clean));
+    n = term_text_clean(r->part + skip, r->plen - skip, clean, sizeof(clean));
     r->plen = 0;
     return keep(r, clean, n) < 0 ? -1 : 1;
 }

@@ -3,10 +3,11 @@
  *
  * A pod's log arrives as arbitrary bytes in arbitrary chunks.  The ring
  * cuts them into lines (a line split across chunks is held until its
- * newline), makes each line harmless for the terminal (log_sanitize), and
- * keeps at most cap lines: the oldest go first, so a chatty pod costs a
- * bounded amount of memory.  `total` counts every line ever added, so a
- * reader can keep its place while old lines drop off the front.
+ * newline), makes each line harmless for the terminal (term_text_clean(),
+ * core/term_text.h), and keeps at most cap lines: the oldest go first, so
+ * a chatty pod costs a bounded amount of memory.  `total` counts every
+ * line ever added, so a reader can keep its place while old lines drop
+ * off the front.
  *
  * With timestamps set, each line starts with the API server's RFC 3339
  * time (`timestamps=true`): the ring takes it off the shown text and
@@ -63,12 +64,5 @@ size_t log_timestamp(const char *line, size_t len, char key[24]);
 
 /* Line i, 0 the oldest kept (borrowed until the ring changes), or NULL. */
 const char *log_ring_line(const struct log_ring *r, size_t i);
-
-/* Copy len bytes of in to out (room for outlen bytes, NUL included) so
- * that no byte can drive a terminal: control characters (C0, DEL, and the
- * C1 range U+0080-U+009F that some terminals obey) and bytes that are not
- * valid UTF-8 become '?', a tab a space, a trailing '\r' goes.  Valid
- * UTF-8 text is kept as is and never split.  Returns the length of out. */
-size_t log_sanitize(const char *in, size_t len, char *out, size_t outlen);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "deploy/deploy.h"
 #include "deploy/ssh.h"
+#include "term_text.h"
 
 #define DEFAULT_CHANNEL "1.33/stable"
 #define DEFAULT_REMOTE_DIR ".odoo-saas/bundle"
@@ -497,7 +498,7 @@ static int do_run(struct deploy_engine *e)
     emit(e, (struct deploy_event){.kind = DEPLOY_EV_STEP_FAILED, .step = s, .status = status,
                                   .signal = sig, .text = tail});
     last_line(tail, line, sizeof(line));
-    deploy_sanitize(line, strlen(line));
+    term_text_clean(line, strlen(line), line, sizeof(line));
     if (sig)
         os_error_set(&e->err, OS_ERR_IO, "step %s: killed by signal %s%s%s", s->name, sig,
                      line[0] ? ": " : "", line);

@@ -56,12 +56,6 @@ const struct deploy_step *deploy_step_find(const char *name);
  * An unknown name is an error listing the valid ones.  Pure. */
 int deploy_select(const char *only, int *selected, struct os_error *err);
 
-/* Make remote output safe to show on a terminal: every control byte but
- * tab, newline and carriage return (ESC, BEL, DEL, ...) becomes '?', so a
- * host cannot send escape sequences to the operator's terminal.  In
- * place; returns buf.  Pure. */
-char *deploy_sanitize(char *buf, size_t len);
-
 /* ---- events ---------------------------------------------------------- */
 
 enum deploy_event_kind {
@@ -76,7 +70,8 @@ enum deploy_event_kind {
 };
 
 /* data (OUTPUT) and text (FAILED) are the host's raw bytes: show them
- * through deploy_sanitize().  Pointers are valid during the callback only. */
+ * through core/term_text.h (term_text_feed() with a state per stream for
+ * data).  Pointers are valid during the callback only. */
 struct deploy_event {
     enum deploy_event_kind kind;
     const struct deploy_step *step;   /* NULL for connection events */

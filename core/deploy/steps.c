@@ -313,13 +313,3 @@ int deploy_parse_join(const char *output, char *url, size_t len, struct os_error
     }
     return os_error_set(err, OS_ERR_PARSE, "microk8s add-node printed no 'microk8s join' line");
 }
-
-char *deploy_sanitize(char *buf, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)buf[i];
-        if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f)
-            buf[i] = '?';
-    }
-    return buf;
-}

@@ -15,6 +15,7 @@
 
 #include "deploy/deploy.h"
 #include "deploy/ssh.h"
+#include "term_text.h"
 
 /* The OpenSSH test vector: an ed25519 public key blob and the fingerprint
  * `ssh-keygen -l -E sha256` prints for it. */
@@ -219,13 +220,23 @@ static void test_upload_sums(void **state)
     assert_int_equal(ssh_upload_sums(&bad, 1, &text, hex, &err), OS_ERR_INVALID);
 }
 
+/* Remote output as the CLI and the Deploy pane clean it (term_text_feed):
+ * tab and line ends pass, ESC, BEL, DEL and a C1 CSI do not, and a
+ * character cut between two chunks of output stays whole. */
 static void test_sanitize(void **state)
 {
-    char buf[] = "ok\ttab\r\n\033[31mred\007\x7f caf\xc3\xa9";
+    const char *chunk[] = {"ok\ttab\r\n\033[31mred\007\x7f caf\xc3", "\xa9 \xc2\x9b" "2J\xf0"};
+    struct term_text_stream st = {0};
+    char buf[TERM_TEXT_FEED_ROOM(64)], out[128] = "";
     (void)state;
 
-    deploy_sanitize(buf, strlen(buf));
-    assert_string_equal(buf, "ok\ttab\r\n?[31mred?? caf\xc3\xa9");
+    for (int i = 0; i < 2; i++) {
+        term_text_feed(&st, chunk[i], strlen(chunk[i]), buf);
+        strcat(out, buf);
+    }
+    term_text_flush(&st, buf);
+    strcat(out, buf);
+    assert_string_equal(out, "ok\ttab\r\n?[31mred?? caf\xc3\xa9 ??2J?");
 }
 
 /* ---- the exit status trailer ------------------------------------------ */

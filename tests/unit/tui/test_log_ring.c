@@ -71,27 +71,28 @@ static void test_long_line_cut(void **state)
     log_ring_free(&r);
 }
 
+/* Each line is cleaned as it is kept (term_text_clean(); the byte-level
+ * cases are in tests/unit/test_term_text.c). */
 static void test_sanitize(void **state)
 {
-    char out[64];
+    struct log_ring r;
     (void)state;
+    assert_int_equal(log_ring_init(&r, 10), 0);
     /* escape sequences, bell, backspace, DEL lose their control bytes */
-    assert_int_equal(log_sanitize("\x1b[2Jhi\x07\x08\x7f", 9, out, sizeof(out)), 9);
-    assert_string_equal(out, "?[2Jhi???");
+    assert_int_equal(log_ring_feed(&r, "\x1b[2Jhi\x07\x08\x7f\n", 10), 1);
+    assert_string_equal(log_ring_line(&r, 0), "?[2Jhi???");
     /* C1 controls (CSI as U+009B), bare 0x9b, invalid and overlong UTF-8 */
-    log_sanitize("a\xc2\x9b" "b\x9b" "c\xc0\xaf" "d\xed\xa0\x80", 12, out, sizeof(out));
-    assert_string_equal(out, "a??b?c??d???");
-    /* UTF-8 text stays, a tab is a space, a trailing CR goes */
-    log_sanitize("caf\xc3\xa9\t\xe2\x96\x88 \xf0\x9f\x98\x80\r", 15, out, sizeof(out));
-    assert_string_equal(out, "caf\xc3\xa9 \xe2\x96\x88 \xf0\x9f\x98\x80");
-    /* a truncated sequence at the end */
-    log_sanitize("ok\xe2\x96", 4, out, sizeof(out));
-    assert_string_equal(out, "ok??");
-    /* a small buffer never splits a character and stays terminated */
-    assert_int_equal(log_sanitize("ab\xc3\xa9", 4, out, 4), 2);
-    assert_string_equal(out, "ab");
-    assert_int_equal(log_sanitize("abc", 3, out, 1), 0);
-    assert_string_equal(out, "");
+    assert_int_equal(log_ring_feed(&r, "a\xc2\x9b" "b\x9b" "c\xc0\xaf" "d\xed\xa0\x80\n", 13), 1);
+    assert_string_equal(log_ring_line(&r, 1), "a??b?c??d???");
+    /* UTF-8 text stays, even cut across chunks; a tab is a space, a CRLF's CR goes */
+    assert_int_equal(log_ring_feed(&r, "caf\xc3\xa9\t\xe2\x96\x88 \xf0\x9f", 12), 0);
+    assert_int_equal(log_ring_feed(&r, "\x98\x80\r\n", 4), 1);
+    assert_string_equal(log_ring_line(&r, 2), "caf\xc3\xa9 \xe2\x96\x88 \xf0\x9f\x98\x80");
+    /* a truncated sequence at the end of the stream */
+    assert_int_equal(log_ring_feed(&r, "ok\xe2\x96", 4), 0);
+    assert_int_equal(log_ring_flush(&r), 1);
+    assert_string_equal(log_ring_line(&r, 3), "ok??");
+    log_ring_free(&r);
 }
 
 static void test_timestamp(void **state)
