@@ -29,16 +29,14 @@
 #include "deploy_cfg.h"
 #include "term_text.h"
 
-/* Remote output of stream (1 stdout, 2 stderr) to out, cleaned for the
- * terminal in bounded chunks (term_text_feed(): tabs and line ends pass).
- * Each stream keeps its state for the run, so a character the host's
- * output was cut inside shows whole.  data NULL: the stream ended (its
- * step did), and a character it ended inside shows as '?'. */
-static void print_output(FILE *out, int stream, const char *data, size_t len)
+/* Remote output of one stream to out, cleaned for the terminal in bounded
+ * chunks (term_text_feed(): tabs and line ends pass).  st is the stream's
+ * state for the run, so a character the host's output was cut inside
+ * shows whole.  data NULL: the stream ended (its step did), and a
+ * character it ended inside shows as '?'. */
+static void print_output(FILE *out, struct term_text_stream *st, const char *data, size_t len)
 {
     enum { CHUNK = 4096 };
-    static struct term_text_stream text[2];
-    struct term_text_stream *st = &text[stream == 2];
     char buf[TERM_TEXT_FEED_ROOM(CHUNK)];
     size_t n;
 
@@ -78,6 +76,7 @@ struct report {
     struct json_object *steps;    /* -o json, else NULL */
     time_t began;                 /* the running step's start */
     int ran, skipped;
+    struct term_text_stream text[2];   /* the remote stdout and stderr */
 };
 
 static void print_event(void *ud, const struct deploy_event *ev)
@@ -90,8 +89,8 @@ static void print_event(void *ud, const struct deploy_event *ev)
                               ev->kind == DEPLOY_EV_STEP_DONE || ev->kind == DEPLOY_EV_STEP_FAILED))
         json_event(steps, ev);
     if (ev->kind == DEPLOY_EV_STEP_DONE || ev->kind == DEPLOY_EV_STEP_FAILED) {
-        print_output(steps ? stderr : stdout, 1, NULL, 0);  /* the step's output ended */
-        print_output(stderr, 2, NULL, 0);
+        print_output(steps ? stderr : stdout, &r->text[0], NULL, 0);  /* the step's output ended */
+        print_output(stderr, &r->text[1], NULL, 0);
     }
     switch (ev->kind) {
     case DEPLOY_EV_HOST_KEY_ADDED:
@@ -109,7 +108,8 @@ static void print_event(void *ud, const struct deploy_event *ev)
         fprintf(stderr, "--- %s: already done, skipped\n", name);
         break;
     case DEPLOY_EV_OUTPUT:
-        print_output(ev->stream == 2 || steps ? stderr : stdout, ev->stream, ev->data, ev->len);
+        print_output(ev->stream == 2 || steps ? stderr : stdout, &r->text[ev->stream == 2], ev->data,
+                     ev->len);
         break;
     case DEPLOY_EV_STEP_DONE:
         r->ran++;
