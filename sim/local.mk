@@ -20,6 +20,8 @@ odoo_saas_sim_SOURCES = \
 	sim/validate.c \
 	sim/validate_kinds.c \
 	sim/tokens.c \
+	sim/auth.c \
+	sim/rbac.c sim/rbac.h \
 	sim/table.c \
 	sim/watch.c \
 	sim/scale.c \
@@ -54,7 +56,8 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_controllers.sh \
 	tests/integration/sim/test_replicasets.sh \
 	tests/integration/sim/test_seed_tenants.sh \
-	tests/integration/sim/test_state.sh
+	tests/integration/sim/test_state.sh \
+	tests/integration/sim/test_rbac.sh
 EXTRA_DIST += sim/README.md tests/integration/sim/lib-sim.sh
 dist_check_SCRIPTS += \
 	tests/integration/sim/test_basics.sh \
@@ -68,4 +71,13 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_controllers.sh \
 	tests/integration/sim/test_replicasets.sh \
 	tests/integration/sim/test_seed_tenants.sh \
-	tests/integration/sim/test_state.sh
+	tests/integration/sim/test_state.sh \
+	tests/integration/sim/test_rbac.sh
+
+# The RBAC authorizer is pure (sim/rbac.h), so its unit test compiles it
+# straight in, as the phase-2 modules' tests do (sim/phase2.mk).
+UNIT_TESTS += tests/unit/sim/test_rbac
+check_PROGRAMS += tests/unit/sim/test_rbac
+tests_unit_sim_test_rbac_SOURCES = tests/unit/sim/test_rbac.c sim/rbac.c sim/rbac.h
+tests_unit_sim_test_rbac_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/sim
+tests_unit_sim_test_rbac_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -15,6 +15,8 @@
  * Health probes and /version answer without a token, as kube-apiserver's
  * system:public-info-viewer role allows; everything else needs
  * "Authorization: Bearer <token>" or gets the 401 Status of the contract.
+ * The token is the admin's (all rights) or a ServiceAccount's (auth.c),
+ * whose resource requests RBAC authorizes after routing (403 when denied).
  */
 #include "config.h"
 
@@ -32,6 +34,7 @@
 
 #include "sim.h"
 #include "logs.h"
+#include "rbac.h"
 
 struct conn_ctx {
     char *body;
@@ -104,11 +107,12 @@ static int accept_ok(const char *accept)
     return 0;
 }
 
-static int authorized(const struct sim_request *rq)
+/* auth.c: 1 admin, 0 a ServiceAccount (u filled), -1 nobody. */
+static int authenticate(const struct sim_request *rq, struct sim_user *u)
 {
     const char *h = MHD_lookup_connection_value((struct MHD_Connection *)rq->conn,
                                                 MHD_HEADER_KIND, "Authorization");
-    return h && !strncmp(h, "Bearer ", 7) && !strcmp(h + 7, rq->sim->token);
+    return sim_authenticate(rq->sim, h, u);
 }
 
 static int public_path(const char *url)
@@ -182,7 +186,9 @@ static int inject_fault(struct sim_request *rq, struct sim_response *rs)
 /* Everything between "the request is complete" and "queue the answer". */
 static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int too_large)
 {
-    if (!public_path(rq->url) && !authorized(rq)) {
+    struct sim_user user;
+    int who = public_path(rq->url) ? 1 : authenticate(rq, &user);
+    if (who < 0) {
         sim_respond_status(rs, sim_status_unauthorized());
         return;
     }
@@ -204,6 +210,10 @@ static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int to
         sim_respond_status(rs, sim_status_path_not_found());
         return;
     }
+    /* Only ServiceAccounts are subject to RBAC; the admin token is the
+     * tests' cluster-admin. */
+    if (who == 0 && sim_authorize(rq, &user, rs) < 0)
+        return;
     dispatch_resource(rq, rs);
 }
 

@@ -27,6 +27,9 @@
  *   apply.c      server-side apply and managedFields
  *   yaml_json.c  YAML -> json-c
  *   validate.c   names, labels, required and unknown fields
+ *   validate_kinds.c  the RBAC kinds and EndpointSlice
+ *   tokens.c     ServiceAccount token controller (token Secrets)
+ *   auth.c       admin or ServiceAccount token; RBAC (rbac.c, pure) -> 403
  *   status.c     metav1.Status bodies with the exact texts
  *   table.c      meta.k8s.io/v1 Table rendering for kubectl
  *   watch.c      chunked watch streams
@@ -454,6 +457,16 @@ void sim_lifecycle_stop(struct sim *s, int max_wait_ms);
  * of type kubernetes.io/service-account-token whose ServiceAccount
  * exists.  Returns 0 (it runs again on the next store change). */
 int64_t sim_tokens_step(struct sim *s, int64_t now_ms);
+
+/* ---- auth.c: who is asking, and may they (rbac.h decides) ---- */
+struct sim_user;
+/* From the Authorization header value (may be NULL): 1 for the admin
+ * token, 0 with *u filled for a ServiceAccount token (takes the lock),
+ * -1 when not authenticated. */
+int sim_authenticate(struct sim *s, const char *header, struct sim_user *u);
+/* Authorize rq (route parsed) for u by RBAC; 0 when allowed, else -1
+ * with the 403 Status in rs.  Takes the lock. */
+int sim_authorize(struct sim_request *rq, const struct sim_user *u, struct sim_response *rs);
 
 /* ---- seed.c ---- */
 /* Fill the store with the initial cluster and seal the history. */
