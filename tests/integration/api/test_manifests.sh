@@ -41,7 +41,7 @@ check_eq "the EndpointSlice is tied to the Service" "$(q "$svc.metadata.name")" 
 check_eq "... in its namespace" "$(q "$svc.metadata.namespace")" "$(q "$slice.metadata.namespace")"
 check_eq "... under the Service's port name, on the daemon's port" "http:8080" \
     "$(q "$svc.spec.ports[0].name"):$(q "$slice.ports[] | select(.name==\"$(q "$svc.spec.ports[0].name")\") | .port")"
-check_eq "... not managed (so not removed) by the EndpointSlice controller" odoo-saas.io/deploy \
+check_eq "... not managed (so not removed) by the EndpointSlice controller" deploy.odoo-saas.io \
     "$(q "$slice.metadata.labels[\"endpointslice.kubernetes.io/managed-by\"]")"
 check_eq "... its address the placeholder the deploy replaces" 192.0.2.1 "$(q "$slice.endpoints[0].addresses[0]")"
 check_eq "the IngressRoute sends to the Service's port" "$(q "$svc.metadata.name"):$(q "$svc.spec.ports[0].port")" \

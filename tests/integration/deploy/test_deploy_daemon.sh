@@ -1,19 +1,25 @@
 #!/bin/sh
 # test_deploy_daemon.sh - what the deploy leaves for odoo-saasd really
-# runs it: a deployment through a real sshd (stand-ins for microk8s & co.,
-# whose ServiceAccount token Secret hands out the simulator's own token and
-# CA), then the real odoo-saasd started the way systemd would start the
-# installed unit (its ExecStart, the EnvironmentFile's variables, %d the
-# credentials folder holding the kubeconfig), which must serve /healthz and
-# get /readyz (its model synced through the ServiceAccount kubeconfig, over
-# TLS, against odoo-saas-sim).  Only the port is changed (0: any free one).
+# runs it, against a cluster that holds it to its ClusterRole.
+# odoo-saas-sim plays MicroK8s' API server: the microk8s stand-in hands
+# `microk8s kubectl` to real kubectl against it, so the platform step
+# applies the manifests for real (RBAC, token Secret, Service,
+# EndpointSlice with the node's address), the simulator's token controller
+# fills the ServiceAccount's token and daemon-config reads it.  Then the
+# real odoo-saasd is started the way systemd would start the installed unit
+# (its ExecStart, the EnvironmentFile's variables, %d the credentials
+# folder holding the kubeconfig): it must sync (/readyz) and provision a
+# customer's tenant to Ready with nothing but the ServiceAccount's rights.
+# Only the listen address is changed (the simulated node's address is not
+# this machine's): 127.0.0.1, any free port.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/deploy/lib-deploy.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
+. "$OS_SRCDIR/tests/integration/api/lib-api.sh"
 
-sim_need_tools
+sim_need_tools kubectl
 deploy_setup || { not_ok "test setup"; finish; exit 1; }
-sim_start
+SIM_CONTROLLERS=1 sim_start
 SAASD_PID=
 cleanup_all() {
     [ -n "$SAASD_PID" ] && kill "$SAASD_PID" 2>/dev/null
@@ -24,13 +30,13 @@ OS_CLEANUP_HOOK=cleanup_all
 if ! sshd_start; then not_ok "sshd starts"; finish; exit 1; fi
 ok "sshd and the simulator start"
 
-# The simulator's address, CA and token, from the kubeconfig it wrote.
+# The simulator is the cluster; its node is this "host".
+echo "$SIM_KC" >"$T/state/sim-kubeconfig"
+node=$(kubectl --kubeconfig "$SIM_KC" get nodes -o jsonpath='{.items[0].metadata.name}')
+printf '#!/bin/sh\necho %s\n' "$node" >"$T/bin/hostname"
+chmod +x "$T/bin/hostname"
 "$OS_BUILDDIR/tests/integration/schema/yaml2json" "$SIM_KC" >"$T/simkc.json"
-kc() { jq -r ".[0]$1" "$T/simkc.json"; }
-server=$(kc '.clusters[0].cluster.server')
-kc '.clusters[0].cluster["certificate-authority-data"]' | tr -d '\n' >"$T/state/sa-ca.b64"
-printf '%s' "$(kc '.users[0].user.token')" | base64 -w0 >"$T/state/sa-token.b64"
-echo 127.0.0.1 >"$T/state/node-ip"
+server=$(jq -r '.[0].clusters[0].cluster.server' "$T/simkc.json")
 check_contains "the simulator's kubeconfig names an https server" "https://127.0.0.1:" "$server"
 
 ssh-keyscan -p "$SSH_PORT" 127.0.0.1 >"$T/known_hosts" 2>/dev/null
@@ -38,6 +44,15 @@ REMOTE_ENV="$REMOTE_ENV ODOO_SAAS_APISERVER=$server"
 deploy_cli >"$T/out" 2>&1; rc=$?
 check_eq "the deployment succeeds" 0 "$rc"
 [ "$rc" -eq 0 ] || tail -20 "$T/out" | sed 's/^/# /'
+
+# --- what the platform step left on the cluster ---------------------------------------
+k() { kubectl --kubeconfig "$SIM_KC" --request-timeout=20s "$@" 2>&1; }
+ip=$(k get node "$node" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+check_eq "the EndpointSlice names the node's InternalIP, port 8080" "$ip:8080" \
+    "$(k get endpointslice -n odoo-saas odoo-saasd-host -o jsonpath='{.endpoints[0].addresses[0]}:{.ports[0].port}')"
+check_eq "the ClusterRole is bound to the ServiceAccount" "ServiceAccount/odoo-saasd" \
+    "$(k get clusterrolebinding odoo-saasd-api -o jsonpath='{.subjects[0].kind}/{.subjects[0].name}')"
+check_eq "the env file listens on that address" "$ip:8080" "$(sed -n 's/^ODOO_SAASD_LISTEN=//p' "$T/etc/odoo-saasd.env")"
 
 # --- start odoo-saasd as systemd would ----------------------------------------------
 unit=$T/units/odoo-saasd.service
@@ -48,7 +63,6 @@ cp "$T/etc/odoo-saasd.kubeconfig" "$T/cred/kubeconfig"
 # EnvironmentFile= lines are NAME=VALUE; ${NAME} in ExecStart is one word each
 ODOO_SAASD_LISTEN=$(sed -n 's/^ODOO_SAASD_LISTEN=//p' "$T/etc/odoo-saasd.env")
 ODOO_SAASD_ALLOW_FROM=$(sed -n 's/^ODOO_SAASD_ALLOW_FROM=//p' "$T/etc/odoo-saasd.env")
-check_eq "the env file: the node's address, port 8080" "127.0.0.1:8080" "$ODOO_SAASD_LISTEN"
 ODOO_SAASD_LISTEN=127.0.0.1:0
 set -f
 set -- $(printf '%s\n' "$exec_start" | sed \
@@ -78,8 +92,24 @@ while [ -n "$url" ] && [ $i -lt 100 ]; do
 done
 check_eq "/readyz: the model synced through the ServiceAccount kubeconfig" 200 "$code"
 check_eq "/healthz answers" ok "$(curl -s --max-time 5 "$url/healthz" | jq -r .status)"
-token=$(kc '.users[0].user.token')
-case "$(cat "$T/saasd.out" "$T/saasd.err" "$T/out")" in *"$token"*) not_ok "the token is in no output" ;;
+
+# --- a customer's tenant, with nothing but the ServiceAccount's rights ---------------
+SAASD_URL=$url
+register "ann@example.com" "correct horse battery"
+check_eq "a customer registers" 201 "$HTTP_CODE"
+login "ann@example.com" "correct horse battery"
+req POST /api/tenants '{"subdomain":"acme","tier":"basic"}'
+check_eq "... creates a tenant" 202 "$HTTP_CODE"
+if wait_phase acme Ready 60; then ok "... which becomes Ready"; else not_ok "... which becomes Ready" "$BODY"; fi
+check_eq "the cluster has its Odoo Deployment" odoo "$(k get deploy -n tenant-acme odoo -o jsonpath='{.metadata.name}')"
+case "$(cat "$T/saasd.err")" in *forbidden*) not_ok "odoo-saasd was never refused by RBAC" "$(grep forbidden "$T/saasd.err" | head -3)" ;;
+*) ok "odoo-saasd was never refused by RBAC" ;; esac
+# the ServiceAccount is held to its ClusterRole: no nodes
+sa_token=$(sed -n 's/^    token: //p' "$T/cred/kubeconfig")
+check_eq "the ServiceAccount's token may not list nodes" \
+    'nodes is forbidden: User "system:serviceaccount:odoo-saas:odoo-saasd" cannot list resource "nodes" in API group "" at the cluster scope' \
+    "$(curl -s --cacert "$SIM_CA" -H "Authorization: Bearer $sa_token" "$server/api/v1/nodes" | jq -r .message)"
+case "$(cat "$T/saasd.out" "$T/saasd.err" "$T/out")" in *"$sa_token"*) not_ok "the token is in no output" ;;
 *) ok "the token is in no output" ;; esac
 kill "$SAASD_PID" 2>/dev/null
 i=0; while kill -0 "$SAASD_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
