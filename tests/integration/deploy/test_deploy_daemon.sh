@@ -8,8 +8,9 @@
 # fills the ServiceAccount's token and daemon-config reads it.  Then the
 # real odoo-saasd is started the way systemd would start the installed unit
 # (its ExecStart, the EnvironmentFile's variables, %d the credentials
-# folder holding the kubeconfig): it must sync (/readyz) and provision a
-# customer's tenant to Ready with nothing but the ServiceAccount's rights.
+# folder holding the kubeconfig): it must sync (/readyz) and take a
+# customer's tenant through its life (Ready, suspended, resumed, deleted)
+# with nothing but the ServiceAccount's rights.
 # Only the listen address is changed (the simulated node's address is not
 # this machine's): 127.0.0.1, any free port.
 . "$OS_SRCDIR/tests/lib.sh"
@@ -102,6 +103,19 @@ req POST /api/tenants '{"subdomain":"acme","tier":"basic"}'
 check_eq "... creates a tenant" 202 "$HTTP_CODE"
 if wait_phase acme Ready 60; then ok "... which becomes Ready"; else not_ok "... which becomes Ready" "$BODY"; fi
 check_eq "the cluster has its Odoo Deployment" odoo "$(k get deploy -n tenant-acme odoo -o jsonpath='{.metadata.name}')"
+ANN=$TOKEN
+printf 'root password 123\n' | "$OS_BUILDDIR/odoo-saasd" --create-admin root@example.com \
+    --config "$T/etc/config.yaml" --data-dir "$T/data" >/dev/null 2>&1
+login root@example.com "root password 123"
+req POST /api/admin/tenants/acme/suspend
+check_eq "an admin suspends it" 200 "$HTTP_CODE"
+check_eq "... odoo scaled to 0" 0 "$(k -n tenant-acme get deploy odoo -o jsonpath='{.spec.replicas}')"
+req POST /api/admin/tenants/acme/resume
+check_eq "... and resumes it" "200 1" "$HTTP_CODE $(k -n tenant-acme get deploy odoo -o jsonpath='{.spec.replicas}')"
+TOKEN=$ANN req DELETE /api/tenants/acme
+check_eq "the customer deletes it" 202 "$HTTP_CODE"
+i=0; while [ $i -lt 100 ] && k get ns tenant-acme >/dev/null; do sleep 0.2; i=$((i + 1)); done
+check_contains "... and its namespace goes" NotFound "$(k get ns tenant-acme)"
 case "$(cat "$T/saasd.err")" in *forbidden*) not_ok "odoo-saasd was never refused by RBAC" "$(grep forbidden "$T/saasd.err" | head -3)" ;;
 *) ok "odoo-saasd was never refused by RBAC" ;; esac
 # the ServiceAccount is held to its ClusterRole: no nodes
