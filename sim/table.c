@@ -411,6 +411,66 @@ static void row_event(json_object *obj, json_object *cells, int64_t now)
     cell_name(cells, obj);
 }
 
+/* kubectl's listWithMoreString: the first 3 of list, "+ N more...". */
+static void cell_list3(json_object *cells, const char **v, size_t n)
+{
+    char buf[768] = "";
+    size_t pos = 0;
+    for (size_t i = 0; i < n && i < 3 && pos < sizeof(buf); i++)
+        pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s", i ? "," : "", v[i]);
+    if (n > 3 && pos < sizeof(buf))
+        snprintf(buf + pos, sizeof(buf) - pos, " + %zu more...", n - 3);
+    cell(cells, n ? buf : "<unset>");
+}
+
+static void row_endpointslice(json_object *obj, json_object *cells, int64_t now)
+{
+    const char *v[4];
+    char nums[4][24];
+    size_t n = 0;
+    json_object *ports = sim_json_path(obj, "ports"), *eps = sim_json_path(obj, "endpoints");
+    size_t np = ports && json_object_is_type(ports, json_type_array) ? json_object_array_length(ports) : 0;
+    size_t ne = eps && json_object_is_type(eps, json_type_array) ? json_object_array_length(eps) : 0;
+
+    cell_name(cells, obj);
+    cell(cells, sim_json_str(obj, "addressType"));
+    for (size_t i = 0; i < np && n < 4; i++) {
+        json_object *p = json_object_array_get_idx(ports, i);
+        snprintf(nums[n], sizeof(nums[n]), "%lld", (long long)num(p, "port"));
+        v[n] = sim_json_path(p, "port") ? nums[n] : "*";
+        n++;
+    }
+    cell_list3(cells, v, np);
+    size_t total = 0;
+    n = 0;
+    for (size_t i = 0; i < ne; i++) {
+        json_object *a = sim_json_path(json_object_array_get_idx(eps, i), "addresses");
+        size_t na = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+        for (size_t j = 0; j < na; j++, total++)
+            if (n < 4)
+                v[n++] = json_object_get_string(json_object_array_get_idx(a, j));
+    }
+    cell_list3(cells, v, total);
+    cell_age(cells, obj, now);
+}
+
+static void row_binding(json_object *obj, json_object *cells, int64_t now)
+{
+    char role[600];
+    snprintf(role, sizeof(role), "%s/%s", sim_json_str(obj, "roleRef.kind") ? sim_json_str(obj, "roleRef.kind") : "",
+             sim_json_str(obj, "roleRef.name") ? sim_json_str(obj, "roleRef.name") : "");
+    cell_name(cells, obj);
+    cell(cells, role);
+    cell_age(cells, obj, now);
+}
+
+static void row_role(json_object *obj, json_object *cells, int64_t now)
+{
+    (void)now;
+    cell_name(cells, obj);
+    cell(cells, sim_json_str(obj, "metadata.creationTimestamp"));
+}
+
 struct kind_table {
     const char *kind;
     const struct column *cols;
@@ -456,7 +516,18 @@ static const struct column cols_event[] = {
     {"Message", "string", 0}, {"Subobject", "string", 1}, {"Source", "string", 1}, {"First Seen", "string", 1},
     {"Count", "integer", 1}, {"Name", "string", 1}, {NULL, NULL, 0}};
 
+static const struct column cols_slice[] = {
+    {"Name", "string", 0}, {"AddressType", "string", 0}, {"Ports", "string", 0}, {"Endpoints", "string", 0},
+    {"Age", "string", 0}, {NULL, NULL, 0}};
+static const struct column cols_binding[] = {{"Name", "string", 0}, {"Role", "string", 0}, {"Age", "string", 0}, {NULL, NULL, 0}};
+static const struct column cols_role[] = {{"Name", "string", 0}, {"Created At", "date", 0}, {NULL, NULL, 0}};
+
 static const struct kind_table tables[] = {
+    {"EndpointSlice", cols_slice, row_endpointslice},
+    {"ClusterRoleBinding", cols_binding, row_binding},
+    {"RoleBinding", cols_binding, row_binding},
+    {"ClusterRole", cols_role, row_role},
+    {"Role", cols_role, row_role},
     {"Namespace", cols_ns, row_namespace},
     {"Pod", cols_pod, row_pod},
     {"Node", cols_node, row_node},

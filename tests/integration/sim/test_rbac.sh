@@ -27,8 +27,10 @@ check_eq "kubernetes/host/endpointslice.yaml with the node's address applies" \
     "0 endpointslice.discovery.k8s.io/odoo-saasd-host serverside-applied" "$? $out"
 check_eq "kubectl get endpointslices lists it with its address" "odoo-saasd-host IPv4 10.0.0.11" \
     "$($KC get endpointslices -n odoo-saas -o jsonpath='{.items[0].metadata.name} {.items[0].addressType} {.items[0].endpoints[0].addresses[0]}')"
-check_eq "kubectl get endpointslices (table)" "odoo-saasd-host" \
-    "$($KC get endpointslices -n odoo-saas --no-headers 2>&1 | awk '{print $1}')"
+check_eq "kubectl get endpointslices: kubectl's columns" "NAME ADDRESSTYPE PORTS ENDPOINTS AGE|odoo-saasd-host IPv4 8080 10.0.0.11" \
+    "$($KC get endpointslices -n odoo-saas 2>&1 | awk 'NR == 1 {h = $1" "$2" "$3" "$4" "$5} NR == 2 {r = $1" "$2" "$3" "$4} END {print h "|" r}')"
+check_eq "kubectl get clusterrolebinding shows the role" "ClusterRole/odoo-saasd-api" \
+    "$($KC get clusterrolebinding odoo-saasd-api --no-headers 2>&1 | awk '{print $2}')"
 
 # ---- a loopback EndpointSlice is refused as kube-apiserver refuses it ----
 sed 's/10\.0\.0\.11/127.0.0.1/; s/name: odoo-saasd-host/name: loop/' "$OS_TMP/slice.yaml" >"$OS_TMP/loop.yaml"
