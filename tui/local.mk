@@ -16,6 +16,7 @@ odoo_saas_SOURCES = \
 	tui/cmd_deploy.c \
 	tui/deploy_cfg.c tui/deploy_cfg.h \
 	tui/deploy_log.c tui/deploy_log.h \
+	tui/deploy_run.c tui/deploy_run.h \
 	tui/view_deploy.c
 odoo_saas_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -DOS_THEMES_SRCDIR='"$(abs_top_srcdir)/themes"'
 odoo_saas_LDADD = $(CORE_LIBS) $(NCURSES_LIBS) $(SSH2_LIBS)
