@@ -112,7 +112,7 @@ struct app {
     unsigned help_for;              /* VIEW_* bit the help describes */
     struct create_form create;
     struct delete_form del;
-    struct deploy_screen *deploy;   /* the Deploy screen and its run (view_deploy.c), or NULL */
+    struct deploy_screen *deploy;   /* the Deploy screen and its run (deploy_run.c), or NULL */
 
     int input;                      /* 0, ':' or '/' */
     char line[128];
@@ -166,7 +166,7 @@ int app_run(struct app *a, const char *script);
 /* Follow a running delete through the model (view_delete.c). */
 void view_delete_follow(struct app *a);
 
-/* The Deploy screen's run (view_deploy.c): its socket for the loop to
+/* The Deploy screen's run (deploy_run.c): its socket for the loop to
  * wait on (-1 when none; *events for poll), one engine step each time
  * the loop wakes, whether a run is in flight, and freeing it at exit. */
 int view_deploy_fd(const struct app *a, short *events);
