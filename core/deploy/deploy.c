@@ -699,18 +699,56 @@ static int join(const struct deploy_opts *primary, struct deploy_engine *e, stru
     return os_error_prefix(err, "step join");
 }
 
+/* The node's name as the cluster knows it (its host name, lowercased)
+ * into name, checked to be a DNS name.  0, or <0 with err set. */
+static int node_name(struct deploy_engine *e, char *name, size_t len, struct os_error *err)
+{
+    struct capture *cap = calloc(1, sizeof(*cap));
+    int rc;
+
+    if (!cap)
+        return os_error_set(err, OS_ERR_NOMEM, "out of memory");
+    cap->e = e;
+    rc = remote(e, "hostname | tr A-Z a-z", capture_out, cap, 30, err);
+    cap->buf[strcspn(cap->buf, "\n")] = '\0';
+    if (rc == 0 && (!cap->buf[0] || strspn(cap->buf, "abcdefghijklmnopqrstuvwxyz0123456789.-") !=
+                    strlen(cap->buf) || strlen(cap->buf) >= len))
+        rc = os_error_set(err, OS_ERR_PARSE, "the new node's host name is not a node name");
+    else if (rc > 0)
+        rc = os_error_set(err, OS_ERR_IO, "hostname failed on the new node (exit %d)", rc);
+    if (rc == 0)
+        snprintf(name, len, "%s", cap->buf);
+    free(cap);
+    return rc;
+}
+
 /* Pods on the new node reach odoo-saasd on the primary masqueraded as
  * their node, so its --allow-from must learn the node's address: when the
- * primary runs odoo-saasd, run its daemon-address step again (whose check
- * skips it when nothing changed). */
-static int refresh_primary(const struct deploy_opts *primary, struct os_error *err)
+ * primary runs odoo-saasd, wait (bounded) until the new node has
+ * registered with an InternalIP, then run the daemon-address step again
+ * (whose check skips it when nothing changed). */
+static int refresh_primary(const struct deploy_opts *primary, const char *node,
+                           struct os_error *err)
 {
     struct deploy_engine *p;
+    char cmd[1024];
     int rc;
 
     if ((rc = engine_connected(primary, "", &p, err)) < 0)
         return os_error_prefix(err, "primary");
     rc = remote(p, "test -f \"$E/odoo-saasd.env\"", NULL, NULL, 30, err);
+    if (rc == 0) {
+        snprintf(cmd, sizeof(cmd),
+                 "i=0; until $M kubectl get node '%s' -o jsonpath='{.status.addresses[?(@.type=="
+                 "\"InternalIP\")].address}' 2>/dev/null | grep -q .; do i=$((i+1)); "
+                 "if [ $i -ge 60 ]; then echo 'node %s has no InternalIP after 120 s' >&2; exit 1; fi; "
+                 "sleep 2; done", node, node);
+        rc = remote(p, cmd, join_out, p, 150, err);
+        if (rc > 0)
+            rc = os_error_set(err, OS_ERR_IO, "node %s did not register with the primary", node);
+    } else if (rc > 0) {
+        rc = 1;               /* no odoo-saasd on the primary: nothing to tell */
+    }
     deploy_engine_free(p);
     if (rc != 0)
         return rc < 0 ? os_error_prefix(err, "primary") : 0;
@@ -724,6 +762,7 @@ int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts 
                     struct os_error *err)
 {
     struct deploy_engine *e;
+    char name[256];
     int rc;
 
     rc = engine_connected(node, "os-check,sudo,microk8s-install,microk8s-group,microk8s-ready",
@@ -731,8 +770,10 @@ int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts 
     if (rc < 0)
         return rc;
     rc = join(primary, e, err);
+    if (rc == 0 && !node->plan && (rc = node_name(e, name, sizeof(name), err)) == 0) {
+        deploy_engine_free(e);
+        return refresh_primary(primary, name, err);
+    }
     deploy_engine_free(e);
-    if (rc == 0 && !node->plan)
-        rc = refresh_primary(primary, err);
     return rc;
 }

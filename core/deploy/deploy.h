@@ -141,8 +141,9 @@ int deploy_run(const struct deploy_opts *opts, struct os_error *err);
 /* node add: make the host of opts a MicroK8s node (os, install, group,
  * ready), then, unless it joined before, run `microk8s add-node` on
  * primary and the printed `microk8s join` on the host; then, when the
- * primary runs odoo-saasd, its daemon-address step (the new node joins the
- * daemon's --allow-from).  Blocking.
+ * primary runs odoo-saasd, wait for the node to register and run the
+ * primary's daemon-address step (the node joins the daemon's
+ * --allow-from).  Blocking.
  * primary's own target, identity and host key options are used for the
  * primary connection. */
 int deploy_node_add(const struct deploy_opts *primary, const struct deploy_opts *node,

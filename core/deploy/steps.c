@@ -44,11 +44,12 @@
 
 #define OS_RELEASE "\"${ODOO_SAAS_OS_RELEASE:-/etc/os-release}\""
 /* $ip := this node's InternalIP as the API server reports it (the node
- * is named after the host, lowercased), or fail saying so. */
+ * is named after the host, lowercased), or fail saying so.  Loopback and
+ * link-local addresses are refused: an EndpointSlice may not name them. */
 #define NODE_IP \
     "ip=$($M kubectl get node \"$(hostname | tr A-Z a-z)\" -o " \
     "jsonpath='{.status.addresses[?(@.type==\"InternalIP\")].address}' 2>/dev/null); " \
-    "set -- $ip; ip=${1:-}; case $ip in ''|*[!0-9a-fA-F.:]*) " \
+    "set -- $ip; ip=${1:-}; case $ip in ''|*[!0-9a-fA-F.:]*|127.*|::1|[fF][eE][89aAbB]?:*|169.254.*) " \
     "echo \"cannot tell this node's InternalIP from the API server (got '$ip')\" >&2; false;; esac"
 /* The EndpointSlice behind the odoo-saasd Service, with the node's address
  * ($ip, checked by NODE_IP) in place of the placeholder. */
@@ -57,16 +58,17 @@
     "sed -e \"s/192\\.0\\.2\\.1/$ip/\" -e \"/^addressType:/s/IPv4/$fam/\" " \
     "\"$B/kubernetes/host/endpointslice.yaml\""
 /* odoo-saasd.env: listen on the node's address; admit loopback, the pod
- * network (kube-proxy's --cluster-cidr; MicroK8s' default if unreadable)
- * and every node (pods on other nodes arrive masqueraded as their node). */
+ * network (kube-proxy's --cluster-cidr; MicroK8s' default when the file
+ * has none) and every node (pods on other nodes arrive masqueraded as
+ * their node), this one first. */
 #define DAEMON_ENV \
     NODE_IP " && " \
-    "cidr=$(sed -n 's/^--cluster-cidr=//p' \"$S/args/kube-proxy\" 2>/dev/null); " \
+    "nodes=$($M kubectl get nodes -o " \
+    "jsonpath='{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}') && " \
+    "cidr=$($SUDO sed -n 's/^--cluster-cidr=//p' \"$S/args/kube-proxy\" 2>/dev/null); " \
     "case ${cidr:-x} in *[!0-9a-fA-F.:/,]*) cidr=10.1.0.0/16;; esac; " \
-    "allow=127.0.0.0/8,::1,$cidr; " \
-    "for n in $($M kubectl get nodes -o " \
-    "jsonpath='{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}' 2>/dev/null); do " \
-    "case $n in *[!0-9a-fA-F.:]*) ;; *) allow=$allow,$n;; esac; done; " \
+    "allow=127.0.0.0/8,::1,$cidr,$ip; " \
+    "for n in $nodes; do case $n in \"$ip\"|*[!0-9a-fA-F.:]*) ;; *) allow=$allow,$n;; esac; done; " \
     "case $ip in *:*) listen=\"[$ip]:8080\";; *) listen=\"$ip:8080\";; esac; " \
     "printf 'ODOO_SAASD_LISTEN=%s\\nODOO_SAASD_ALLOW_FROM=%s\\n' \"$listen\" \"$allow\""
 /* odoo-saasd.kubeconfig: the ServiceAccount token Secret's token and CA
@@ -178,12 +180,13 @@ static const struct deploy_step steps[] = {
       "$SUDO chmod 600 \"$E/odoo-saasd.kubeconfig.new\" && "
       "$SUDO mv \"$E/odoo-saasd.kubeconfig.new\" \"$E/odoo-saasd.kubeconfig\" && "
       "echo \"wrote $E/odoo-saasd.kubeconfig (ServiceAccount odoo-saas/odoo-saasd)\"",
-      RESTART_IF_ACTIVE, NULL}, 120},
+      RESTART_IF_ACTIVE, NULL}, 300},
     {"daemon-address", "give odoo-saasd the node's address and the peers it admits (odoo-saasd.env)",
-     "env=$(" DAEMON_ENV ") && [ \"$env\" = \"$(cat \"$E/odoo-saasd.env\" 2>/dev/null)\" ]",
+     "env=$(" DAEMON_ENV ") && [ \"$env\" = \"$($SUDO cat \"$E/odoo-saasd.env\" 2>/dev/null)\" ]",
      {"env=$(" DAEMON_ENV ") && $SUDO install -d -m 755 \"$E\" && "
       "printf '%s\\n' \"$env\" | $SUDO tee \"$E/odoo-saasd.env.new\" >/dev/null && "
-      "$SUDO mv \"$E/odoo-saasd.env.new\" \"$E/odoo-saasd.env\" && cat \"$E/odoo-saasd.env\"",
+      "$SUDO chmod 644 \"$E/odoo-saasd.env.new\" && "
+      "$SUDO mv \"$E/odoo-saasd.env.new\" \"$E/odoo-saasd.env\" && printf '%s\\n' \"$env\"",
       RESTART_IF_ACTIVE, NULL}, 60},
     {"service", "install and start the odoo-saasd systemd service",
      "cmp -s \"$B/kubernetes/host/odoo-saasd.service\" \"$U/odoo-saasd.service\" && "
@@ -196,7 +199,7 @@ static const struct deploy_step steps[] = {
      {LISTEN_ADDR " || { echo \"no ODOO_SAASD_LISTEN in $E/odoo-saasd.env\" >&2; exit 1; }; "
       "i=0; until " HEALTHZ "; do i=$((i+1)); if [ $i -ge 30 ]; then "
       "echo \"odoo-saasd does not answer http://$listen/healthz\" >&2; exit 1; fi; "
-      "sleep 2; done", NULL}, 120},
+      "sleep 2; done", NULL}, 300},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))

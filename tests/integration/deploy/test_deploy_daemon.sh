@@ -77,7 +77,7 @@ case "$*" in *'${'*|*%*) not_ok "every variable and specifier of ExecStart is kn
 "$@" >"$T/saasd.out" 2>"$T/saasd.err" &
 SAASD_PID=$!
 i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on http://' "$T/saasd.out" 2>/dev/null; do
+while [ $i -lt 600 ] && ! grep -q '^listening on http://' "$T/saasd.out" 2>/dev/null; do
     kill -0 "$SAASD_PID" 2>/dev/null || break
     sleep 0.1; i=$((i + 1))
 done
@@ -86,7 +86,7 @@ check_contains "odoo-saasd starts with the unit's arguments" "http://127.0.0.1:"
 [ -n "$url" ] || sed 's/^/# /' "$T/saasd.err"
 code=
 i=0
-while [ -n "$url" ] && [ $i -lt 100 ]; do
+while [ -n "$url" ] && [ $i -lt 600 ]; do
     code=$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$url/readyz")
     [ "$code" = 200 ] && break
     sleep 0.1; i=$((i + 1))

@@ -136,15 +136,17 @@ out=$(deploy_cli 2>&1); rc=$?
 check_eq "a changed node address deploys" 0 "$rc"
 check_contains "... the EndpointSlice follows it" "addresses: [10.0.0.21]" "$(cat "$T/state/applied-stdin.yaml")"
 check_eq "... so does the listen address" "ODOO_SAASD_LISTEN=10.0.0.21:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
-echo fe80::21 >"$T/state/node-ip"
+echo 2001:db8::21 >"$T/state/node-ip"
 out=$(deploy_cli --only platform,daemon-address 2>&1); rc=$?
 check_eq "an IPv6 node address deploys" 0 "$rc"
 check_contains "... as an IPv6 EndpointSlice" "addressType: IPv6" "$(cat "$T/state/applied-stdin.yaml")"
-check_eq "... listening on [ADDR]:8080" "ODOO_SAASD_LISTEN=[fe80::21]:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
-echo 'x;rm 10.0.0.11' >"$T/state/node-ip"
-out=$(deploy_cli --only platform 2>&1); rc=$?
-check_eq "an address that is not one stops the run" 1 "$rc"
-check_contains "... saying what it got" "cannot tell this node's InternalIP" "$out"
+check_eq "... listening on [ADDR]:8080" "ODOO_SAASD_LISTEN=[2001:db8::21]:8080" "$(grep LISTEN "$T/etc/odoo-saasd.env")"
+for bad in 'x;rm 10.0.0.11' fe80::21 127.0.1.1 169.254.0.9; do
+    echo "$bad" >"$T/state/node-ip"
+    out=$(deploy_cli --only platform 2>&1); rc=$?
+    check_eq "node address '$bad' (not one, or one an EndpointSlice refuses) stops the run" 1 "$rc"
+    check_contains "... saying what it got" "cannot tell this node's InternalIP from the API server (got '${bad%% *}')" "$out"
+done
 rm -f "$T/state/node-ip"
 touch "$T/state/no-token"
 out=$(deploy_cli --only daemon-config --remote-env "$REMOTE_ENV ODOO_SAAS_TOKEN_WAIT=2" 2>&1); rc=$?
@@ -359,6 +361,14 @@ out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USE
     --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
 check_eq "node add --worker succeeds" 0 "$rc"
 check_contains "... joining as a worker" "--worker" "$(doubles_log | grep 'microk8s join')"
+rm -f "$T/home/.odoo-saas/joined"
+touch "$T/state/unregistered"
+out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
+    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+rm -f "$T/state/unregistered"
+check_eq "a joined node that never registers fails node add" 1 "$rc"
+check_contains "... after a bounded wait, naming it" "did not register with the primary" "$out"
 
 # --- the MicroK8s channel from the config (deploy.microk8s_channel) -----------------
 printf 'deploy:\n  microk8s_channel: 1.31/candidate\n' >"$T/chan.yaml"
