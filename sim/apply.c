@@ -555,6 +555,7 @@ void sim_apply(struct sim_request *rq, struct sim_response *rs)
     json_object *tmp = json_object_new_object();
     mf_store(tmp, &mf);
     w.managed = sim_json_path(tmp, "metadata.managedFields");
+    w.authorize_create = 1;   /* authorized as patch; creating needs create too */
     sim_create_object(rq, rs, obj, &w);
     json_object_put(tmp);
 }

@@ -7,7 +7,9 @@
  * The admin token is the tests' cluster-admin and is never checked
  * against RBAC.  A ServiceAccount token is accepted while its Secret
  * exists, names the ServiceAccount, and the ServiceAccount with that uid
- * exists.  Non-resource paths (discovery, /version, /healthz, /openapi)
+ * exists, and neither is being deleted (a deletionTimestamp, e.g. held by
+ * a finalizer, ends it at once, as in kube-apiserver's legacy token
+ * validator).  Non-resource paths (discovery, /version, /healthz, /openapi)
  * are open to every authenticated user, as the system:discovery and
  * system:public-info-viewer ClusterRoles make them on a real cluster.
  */
@@ -38,7 +40,8 @@ static int same_secret(const char *a, const char *b)
 }
 
 /* The ServiceAccount whose token Secret holds enc (base64 of the token),
- * into u (lock held).  0 when found. */
+ * into u (lock held).  0 when found and still valid (rbac.c decides: a
+ * Secret or ServiceAccount being deleted no longer authenticates). */
 static int find_sa_token(struct sim *s, const char *enc, struct sim_user *u)
 {
     const struct kube_resource *secrets = kube_resource_by_plural("", "v1", "secrets");
@@ -51,10 +54,8 @@ static int find_sa_token(struct sim *s, const char *enc, struct sim_user *u)
             continue;
         json_object *ann = sim_json_path(o->obj, "metadata.annotations");
         const char *name = key_str(ann, "kubernetes.io/service-account.name");
-        const char *uid = key_str(ann, "kubernetes.io/service-account.uid");
         struct sim_object *sa = name ? sim_store_find(s, sas, o->ns, name) : NULL;
-        const char *sa_uid = sa ? sim_json_str(sa->obj, "metadata.uid") : NULL;
-        if (!sa_uid || !uid || strcmp(uid, sa_uid))
+        if (!sa || !sim_rbac_sa_token_valid(o->obj, sa->obj))
             return -1;
         sim_user_for_sa(u, o->ns, name);
         return 0;
@@ -113,7 +114,8 @@ static size_t collect_bindings(struct sim *s, const char *ns, json_object ***out
 
 /* RequestInfo of a routed request: a namespace's own URL is "in" that
  * namespace (so a RoleBinding there can grant get on it). */
-static void request_attrs(const struct sim_request *rq, struct sim_rbac_request *a)
+static void request_attrs(const struct sim_request *rq, struct sim_rbac_request *a,
+                          char *sel_name, size_t len)
 {
     const struct sim_route *r = &rq->route;
     int ns_itself = !strcmp(r->res->plural, "namespaces") && !r->res->group[0] && r->has_name;
@@ -123,19 +125,22 @@ static void request_attrs(const struct sim_request *rq, struct sim_rbac_request 
     a->sub = r->sub;
     a->ns = ns_itself ? r->name : r->has_ns ? r->ns : "";
     a->name = r->has_name ? r->name : "";
+    /* A list or watch with fieldSelector=metadata.name=N is authorized for
+     * the name N (RequestInfoFactory), so resourceNames rules cover it. */
+    if (!strcmp(a->verb, "list") || !strcmp(a->verb, "watch")) {
+        const char *n = sim_rbac_selector_name(sim_query(rq, "fieldSelector"), sel_name, len);
+        if (n)
+            a->name = n;
+    }
 }
 
-/* The 403 of responsewriters.Forbidden wrapped by NewForbidden. */
-static json_object *forbidden(const struct sim_user *u, const struct sim_rbac_request *a,
-                              const struct kube_resource *res)
+/* A 403 Status of errors.NewForbidden: the request filter's
+ * (responsewriters.Forbidden, why = the forbiddenMessage) or the create
+ * check's (withAuthorization, why = the authorizer's reason). */
+static json_object *forbidden(const struct sim_rbac_request *a, const char *why)
 {
-    char why[1200], msg[1600], q[160];
-    sim_rbac_forbidden_message(u, a, why, sizeof(why));
-    kube_resource_qualified(res, q, sizeof(q));
-    if (*a->name)
-        snprintf(msg, sizeof(msg), "%s \"%s\" is forbidden: %s", q, a->name, why);
-    else
-        snprintf(msg, sizeof(msg), "%s is forbidden: %s", q, why);
+    char msg[1800];
+    sim_rbac_forbidden_status_message(a, why, msg, sizeof(msg));
     json_object *st = sim_status(403, "Forbidden", msg);
     json_object *d = json_object_new_object();
     if (*a->name)
@@ -156,8 +161,9 @@ int sim_authorize(struct sim_request *rq, const struct sim_user *u, struct sim_r
     struct sim *s = rq->sim;
     struct sim_rbac_request a;
     json_object **bindings;
+    char sel_name[256], why[1200];
 
-    request_attrs(rq, &a);
+    request_attrs(rq, &a, sel_name, sizeof(sel_name));
     pthread_mutex_lock(&s->lock);
     size_t n = collect_bindings(s, a.ns, &bindings);
     int ok = sim_rbac_allows(u, &a, bindings, n, find_role, s);
@@ -165,6 +171,27 @@ int sim_authorize(struct sim_request *rq, const struct sim_user *u, struct sim_r
     free(bindings);
     if (ok)
         return 0;
-    sim_respond_status(rs, forbidden(u, &a, rq->route.res));
+    sim_respond_status(rs, forbidden(&a, sim_rbac_forbidden_message(u, &a, why, sizeof(why))));
+    return -1;
+}
+
+int sim_authorize_create(struct sim_request *rq, struct sim_response *rs)
+{
+    struct sim_rbac_request a, c;
+    json_object **bindings;
+    char sel_name[256];
+
+    if (!rq->user)
+        return 0;   /* the admin token */
+    request_attrs(rq, &a, sel_name, sizeof(sel_name));
+    c = sim_rbac_create_on_update(&a);
+    size_t n = collect_bindings(rq->sim, c.ns, &bindings);
+    int ok = sim_rbac_allows(rq->user, &c, bindings, n, find_role, rq->sim);
+    free(bindings);
+    if (ok)
+        return 0;
+    /* RBAC gives no reason for a plain denial, so the message ends in
+     * "is forbidden: " (withAuthorization: NewForbidden(gr, name, reason)). */
+    sim_respond_status(rs, forbidden(&c, ""));
     return -1;
 }

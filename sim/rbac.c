@@ -37,7 +37,7 @@ void sim_user_for_sa(struct sim_user *u, const char *ns, const char *name)
 const char *sim_rbac_verb(const char *method, int has_name, int watch)
 {
     if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
-        return watch ? "watch" : has_name ? "get" : "list";
+        return has_name ? "get" : watch ? "watch" : "list";
     if (!strcmp(method, "POST"))
         return "create";
     if (!strcmp(method, "PUT"))
@@ -47,6 +47,37 @@ const char *sim_rbac_verb(const char *method, int has_name, int watch)
     if (!strcmp(method, "DELETE"))
         return has_name ? "delete" : "deletecollection";
     return "";
+}
+
+const char *sim_rbac_selector_name(const char *sel, char *buf, size_t len)
+{
+    static const char key[] = "metadata.name";
+    if (!sel || strchr(sel, '\\'))
+        return NULL;
+    for (const char *t = sel; *t; ) {
+        size_t n = strcspn(t, ",");
+        /* splitTerm: the first operator in the term, "!=" before "==" before "=" */
+        size_t op = strcspn(t, "!=");
+        if (op < n && op == sizeof(key) - 1 && !strncmp(t, key, op) && t[op] == '=') {
+            const char *v = t + op + (t[op + 1] == '=' ? 2 : 1);
+            size_t vn = (size_t)(t + n - v);
+            int dots = (vn == 1 && v[0] == '.') || (vn == 2 && v[0] == '.' && v[1] == '.');
+            if (vn == 0 || vn >= len || dots || memchr(v, '/', vn) || memchr(v, '%', vn))
+                return NULL;   /* not a valid path segment name: names nothing */
+            memcpy(buf, v, vn);
+            buf[vn] = '\0';
+            return buf;
+        }
+        t += n + (t[n] == ',');
+    }
+    return NULL;
+}
+
+struct sim_rbac_request sim_rbac_create_on_update(const struct sim_rbac_request *rq)
+{
+    struct sim_rbac_request c = *rq;
+    c.verb = "create";
+    return c;
 }
 
 /* 1 when the string array arr holds want or "*" (wild set). */
@@ -158,4 +189,29 @@ char *sim_rbac_forbidden_message(const struct sim_user *u, const struct sim_rbac
         snprintf(buf, len, "User \"%s\" cannot %s resource \"%s\" in API group \"%s\" at the cluster scope",
                  u->name, rq->verb, res, rq->group);
     return buf;
+}
+
+char *sim_rbac_forbidden_status_message(const struct sim_rbac_request *rq, const char *why,
+                                        char *buf, size_t len)
+{
+    char q[400];
+    snprintf(q, sizeof(q), "%s%s%s", rq->resource, *rq->group ? "." : "", rq->group);
+    if (*rq->name)
+        snprintf(buf, len, "%s \"%s\" is forbidden: %s", q, rq->name, why);
+    else
+        snprintf(buf, len, "%s is forbidden: %s", q, why);
+    return buf;
+}
+
+int sim_rbac_sa_token_valid(json_object *secret, json_object *sa)
+{
+    json_object *ann = member(member(secret, "metadata"), "annotations");
+    json_object *sa_meta = member(sa, "metadata");
+    const char *uid = str_of(ann, "kubernetes.io/service-account.uid");
+    if (strcmp(str_of(secret, "type"), "kubernetes.io/service-account-token") || !sa)
+        return 0;
+    if (member(member(secret, "metadata"), "deletionTimestamp") || member(sa_meta, "deletionTimestamp"))
+        return 0;   /* being deleted: "Token has been invalidated" / "... has been deleted" */
+    return *uid && !strcmp(uid, str_of(sa_meta, "uid")) &&
+           !strcmp(str_of(ann, "kubernetes.io/service-account.name"), str_of(sa_meta, "name"));
 }

@@ -214,7 +214,9 @@ static void sim_dispatch(struct sim_request *rq, struct sim_response *rs, int to
      * tests' cluster-admin. */
     if (who == 0 && sim_authorize(rq, &user, rs) < 0)
         return;
+    rq->user = who == 0 ? &user : NULL;
     dispatch_resource(rq, rs);
+    rq->user = NULL;   /* user ends with this call */
 }
 
 static struct MHD_Response *build_response(struct sim_response *rs)

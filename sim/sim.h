@@ -290,6 +290,9 @@ struct sim_request {
     size_t body_len;
     int want_table;               /* Accept asked for meta.k8s.io Table */
     void *conn;                   /* struct MHD_Connection * */
+    const struct sim_user *user;  /* the ServiceAccount asking (rbac.h), valid
+                                   * while it is dispatched; NULL for the
+                                   * admin token and public paths */
 };
 
 /* A query parameter (decoded, owned by MHD, valid for the request) or NULL. */
@@ -335,6 +338,7 @@ struct sim_write_ctx {
     int status_only;              /* /status subresource */
     const char *precondition_rv;  /* "" or NULL: none */
     json_object *managed;         /* apply create: managedFields to store */
+    int authorize_create;         /* a create by apply: RBAC "create" too */
 };
 
 /* Create obj (owned) as rq's resource: namespace checks, validation,
@@ -467,6 +471,12 @@ int sim_authenticate(struct sim *s, const char *header, struct sim_user *u);
 /* Authorize rq (route parsed) for u by RBAC; 0 when allowed, else -1
  * with the 403 Status in rs.  Takes the lock. */
 int sim_authorize(struct sim_request *rq, const struct sim_user *u, struct sim_response *rs);
+/* The second check of a request that was authorized as patch or update
+ * and is about to create the object (server-side apply of a missing
+ * object): rq->user must also be allowed "create" on it.  0 when allowed
+ * or rq->user is NULL (the admin token), else -1 with the 403 Status in
+ * rs.  Lock held. */
+int sim_authorize_create(struct sim_request *rq, struct sim_response *rs);
 
 /* ---- seed.c ---- */
 /* Fill the store with the initial cluster and seal the history. */

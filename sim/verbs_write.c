@@ -368,7 +368,10 @@ void sim_create_object(struct sim_request *rq, struct sim_response *rs, json_obj
         sim_json_set_str(meta, "name", name);
     }
     snprintf(name, sizeof(name), "%s", sim_json_str(meta, "name") ? sim_json_str(meta, "name") : "");
-    if (admit_namespace(s, r, name, rs) || validate(r->res, obj, NULL, rs))
+    /* A create by apply is checked for "create" after validation, as the
+     * registry runs createValidation (withAuthorization) after BeforeCreate. */
+    if (admit_namespace(s, r, name, rs) || validate(r->res, obj, NULL, rs) ||
+        (w->authorize_create && sim_authorize_create(rq, rs)))
         goto out;
     struct sim_object *old = sim_store_find(s, r->res, r->ns, name);
     if (old) {
@@ -456,6 +459,37 @@ static void keep_member(json_object *dst, json_object *src, const char *key)
     } else {
         json_object_object_del(dst, key);
     }
+}
+
+/* 1 when obj's metadata.finalizers is a non-empty array. */
+static int has_finalizers(json_object *obj)
+{
+    json_object *f = sim_json_path(obj, "metadata.finalizers");
+    return f && json_object_is_type(f, json_type_array) && json_object_array_length(f) > 0;
+}
+
+/* DELETE of an object with metadata.finalizers (lock held): it stays,
+ * with deletionTimestamp (once), until an update removes the last
+ * finalizer; the answer is the object, 200, as kube-apiserver's. */
+static void delete_pending(struct sim *s, struct sim_object *o, struct sim_response *rs, int dry_run)
+{
+    if (sim_json_path(o->obj, "metadata.deletionTimestamp")) {
+        sim_respond_json(rs, 200, sim_object_export(o, 1));
+        return;
+    }
+    json_object *n = NULL;
+    char ts[32];
+    json_object_deep_copy(o->obj, &n, NULL);
+    sim_format_time(sim_now_ms(), ts, sizeof(ts));
+    json_object *meta = sim_json_obj(n, "metadata");
+    sim_json_set_str(meta, "deletionTimestamp", ts);
+    json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
+    if (dry_run) {
+        sim_respond_json(rs, 200, n);
+        return;
+    }
+    sim_store_replace(s, o, n);
+    sim_respond_json(rs, 200, sim_object_export(o, 1));
 }
 
 /* Copy the server-owned metadata of old into nobj. */
@@ -550,8 +584,14 @@ void sim_update_object(struct sim_request *rq, struct sim_response *rs, struct s
     } else if (w->dry_run) {
         sim_respond_json(rs, 200, nobj);
     } else {
+        /* The last finalizer of an object being deleted is gone: the
+         * update is stored (MODIFIED), then the object goes (DELETED). */
+        int gone = strcmp(res->kind, "Namespace") && sim_json_path(nobj, "metadata.deletionTimestamp") &&
+                   !has_finalizers(nobj);
         sim_store_replace(rq->sim, o, nobj);
         sim_respond_json(rs, 200, sim_object_export(o, 1));
+        if (gone)
+            sim_store_remove(rq->sim, o);
     }
 }
 
@@ -822,6 +862,8 @@ void sim_verb_delete(struct sim_request *rq, struct sim_response *rs)
         sim_respond_status(rs, sim_status_conflict(r->res, r->name, OPTIMISTIC_LOCK));
     } else if (!strcmp(r->res->kind, "Namespace")) {
         delete_namespace(s, o, rs, dry_run);
+    } else if (has_finalizers(o->obj)) {
+        delete_pending(s, o, rs, dry_run);
     } else if (policy && strcmp(policy, "Background")) {
         delete_with_finalizer(s, o, policy, rs, dry_run);
     } else {

@@ -5,7 +5,9 @@
 # Secret; requests with that token are authorized by RBAC, so the
 # least-privilege ClusterRole of kubernetes/odoo-saasd/10-rbac.yaml is
 # checked the way a real API server would check it (403 with the exact
-# Status); deleting the Secret revokes the token; a token survives --state.
+# Status), also the create an apply needs when the object is missing;
+# deleting the Secret revokes the token, and so does a deletionTimestamp
+# on the Secret or the ServiceAccount; a token survives --state.
 . "$OS_SRCDIR/tests/lib.sh"
 . "$OS_SRCDIR/tests/integration/sim/lib-sim.sh"
 sim_need_tools kubectl base64
@@ -153,7 +155,25 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-reader}
 subjects: [{kind: ServiceAccount, name: late}]
 YAML
 $KC apply --server-side -f "$OS_TMP/late.yaml" >/dev/null 2>&1
-sleep 0.5
+# A probe made after late-token, whose ServiceAccount exists: once the
+# controller has filled it, it has looked at late-token too (a pass takes
+# every Secret), so an empty late-token then means it was left alone.
+cat >"$OS_TMP/probe.yaml" <<'YAML'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: probe, namespace: tenant-rbac}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: probe-token
+  namespace: tenant-rbac
+  annotations: {kubernetes.io/service-account.name: probe}
+type: kubernetes.io/service-account-token
+YAML
+$KC apply --server-side -f "$OS_TMP/probe.yaml" >/dev/null 2>&1
+sim_wait_for "the token controller has run: probe-token, made after late-token, is filled" 5 \
+    sh -c "test -n \"\$($KC get secret -n tenant-rbac probe-token -o jsonpath='{.data.token}')\""
 check_eq "a token Secret whose ServiceAccount does not exist yet stays empty" "" "$(tok_of tenant-rbac late-token)"
 printf '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"late","namespace":"tenant-rbac"}}\n' | $KC create -f - >/dev/null 2>&1
 sim_wait_for "... and is filled once the ServiceAccount appears" 3 sh -c "test -n \"\$($KC get secret -n tenant-rbac late-token -o jsonpath='{.data.token}')\""
@@ -165,6 +185,134 @@ check_api "... and not in another one" 403 .message \
     "configmaps \"odoo-config\" is forbidden: User \"system:serviceaccount:tenant-rbac:late\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"odoo-saas\""
 out=$($KC patch rolebinding -n tenant-rbac late-reads --type=merge -p '{"roleRef":{"name":"other"}}' 2>&1)
 check_contains "a binding's roleRef cannot change" 'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"other"}: cannot change roleRef' "$out"
+
+# ---- an apply that creates needs create, not only patch ----
+cat >"$OS_TMP/patcher.yaml" <<'YAML'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: cm-patcher, namespace: tenant-rbac}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: cm-patcher-token
+  namespace: tenant-rbac
+  annotations: {kubernetes.io/service-account.name: cm-patcher}
+type: kubernetes.io/service-account-token
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: cm-patch-only, namespace: tenant-rbac}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, patch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: cm-patcher, namespace: tenant-rbac}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-patch-only}
+subjects: [{kind: ServiceAccount, name: cm-patcher}]
+YAML
+$KC apply --server-side -f "$OS_TMP/patcher.yaml" >/dev/null 2>&1
+sim_wait_for "cm-patcher's token is filled" 5 sh -c "test -n \"\$($KC get secret -n tenant-rbac cm-patcher-token -o jsonpath='{.data.token}')\""
+PATCHER=$(tok_of tenant-rbac cm-patcher-token | base64 -d)
+CM=/api/v1/namespaces/tenant-rbac/configmaps
+sa_api "$PATCHER" PATCH "$CM/new-cm?fieldManager=cm-patcher" -H 'Content-Type: application/apply-patch+yaml' \
+    --data-binary 'apiVersion: v1
+kind: ConfigMap
+metadata: {name: new-cm, namespace: tenant-rbac}
+data: {c: d}'
+check_api "patch without create: an apply that would create is 403" 403 .message 'configmaps "new-cm" is forbidden: '
+check_eq "... reason Forbidden, details name and kind" 'Forbidden {"name":"new-cm","kind":"configmaps"}' \
+    "$(jqr .reason) $(printf '%s' "$BODY" | jq -c .details)"
+api GET "$CM/new-cm"
+check_eq "... and nothing was created" 404 "$HTTP_CODE"
+sa_api "$PATCHER" PATCH "$CM/new-cm?fieldManager=cm-patcher&dryRun=All" -H 'Content-Type: application/apply-patch+yaml' \
+    --data-binary '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"new-cm"},"data":{"c":"d"}}'
+check_eq "... a dry run too" 403 "$HTTP_CODE"
+sa_api "$PATCHER" PATCH "$CM/odoo-config?fieldManager=cm-patcher" -H 'Content-Type: application/apply-patch+yaml' \
+    --data-binary '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"odoo-config"},"data":{"c":"d"}}'
+check_api "... an apply to an existing ConfigMap is a patch: 200" 200 .data.c d
+sa_api "$PATCHER" PATCH "$CM/new-cm" -H 'Content-Type: application/merge-patch+json' -d '{"data":{"c":"d"}}'
+check_api "... a merge patch of a missing one is 404, not 403" 404 .reason NotFound
+api PATCH "$CM/new-cm?fieldManager=admin" -H 'Content-Type: application/apply-patch+yaml' \
+    --data-binary '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"new-cm"},"data":{"c":"d"}}'
+check_eq "the admin token's apply creates it" 201 "$HTTP_CODE"
+
+# ---- a list named by fieldSelector is authorized for that name ----
+cat >"$OS_TMP/named.yaml" <<'YAML'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: cm-one, namespace: tenant-rbac}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [list, watch], resourceNames: [odoo-config]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: cm-one, namespace: tenant-rbac}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-one}
+subjects: [{kind: ServiceAccount, name: cm-patcher}]
+YAML
+$KC apply --server-side -f "$OS_TMP/named.yaml" >/dev/null 2>&1
+sa_api "$PATCHER" GET "$CM?fieldSelector=metadata.name%3Dodoo-config"
+check_api "resourceNames [odoo-config] allows a list with fieldSelector metadata.name=odoo-config" 200 '.items[0].metadata.name' odoo-config
+sa_api "$PATCHER" GET "$CM?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dodoo-config"
+check_eq "... and its watch" 200 "$HTTP_CODE"
+sa_api "$PATCHER" GET "$CM?fieldSelector=metadata.name%3Dnew-cm"
+check_api "... not another name" 403 .message \
+    "configmaps \"new-cm\" is forbidden: User \"system:serviceaccount:tenant-rbac:cm-patcher\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"tenant-rbac\""
+sa_api "$PATCHER" GET "$CM"
+check_eq "... nor an unnamed list" 403 "$HTTP_CODE"
+sa_api "$PATCHER" GET "$CM/new-cm?watch=true"
+check_api "a named GET with ?watch=true is a get (its Role has get)" 200 .metadata.name new-cm
+
+# ---- a token whose ServiceAccount or Secret is being deleted: 401 ----
+cat >"$OS_TMP/doomed.yaml" <<'YAML'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: doomed, namespace: tenant-rbac, finalizers: [example.com/hold]}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: doomed-token
+  namespace: tenant-rbac
+  annotations: {kubernetes.io/service-account.name: doomed}
+type: kubernetes.io/service-account-token
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: keeper, namespace: tenant-rbac}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: keeper-token
+  namespace: tenant-rbac
+  finalizers: [example.com/hold]
+  annotations: {kubernetes.io/service-account.name: keeper}
+type: kubernetes.io/service-account-token
+YAML
+$KC apply --server-side -f "$OS_TMP/doomed.yaml" >/dev/null 2>&1
+sim_wait_for "doomed-token and keeper-token are filled" 5 sh -c \
+    "test -n \"\$($KC get secret -n tenant-rbac doomed-token -o jsonpath='{.data.token}')\" && test -n \"\$($KC get secret -n tenant-rbac keeper-token -o jsonpath='{.data.token}')\""
+DOOMED=$(tok_of tenant-rbac doomed-token | base64 -d)
+KEEPER=$(tok_of tenant-rbac keeper-token | base64 -d)
+sa_api "$DOOMED" GET /apis
+check_eq "doomed's token authenticates while its ServiceAccount lives" 200 "$HTTP_CODE"
+sa_api "$KEEPER" GET /apis
+check_eq "keeper's token too" 200 "$HTTP_CODE"
+$KC delete sa -n tenant-rbac doomed --wait=false >/dev/null 2>&1
+check "the ServiceAccount is Terminating (its finalizer holds it)" sh -c \
+    "test -n \"\$($KC get sa -n tenant-rbac doomed -o jsonpath='{.metadata.deletionTimestamp}')\""
+sa_api "$DOOMED" GET /apis
+check_api "a token whose ServiceAccount is being deleted is 401" 401 .reason Unauthorized
+check_eq "... with the usual 401 Status" "Failure Unauthorized 401" "$(jqr '"\(.status) \(.message) \(.code)"')"
+$KC delete secret -n tenant-rbac keeper-token --wait=false >/dev/null 2>&1
+check "keeper-token is Terminating" sh -c \
+    "test -n \"\$($KC get secret -n tenant-rbac keeper-token -o jsonpath='{.metadata.deletionTimestamp}')\""
+sa_api "$KEEPER" GET /apis
+check_api "a token whose Secret is being deleted is 401" 401 .reason Unauthorized
+for o in sa/doomed secret/keeper-token; do
+    $KC patch -n tenant-rbac "$o" --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1
+done
 
 # ---- tokens: unknown, surviving a restart, revoked ----
 sa_api "not-a-token" GET /api/v1/namespaces

@@ -1,7 +1,9 @@
 /*
  * test_rbac.c - the simulator's RBAC authorizer (sim/rbac.c): verbs of
  * requests, rule matching (groups, resources, subresources, wildcards,
- * resourceNames), subjects, binding scope, and the denial text.
+ * resourceNames), subjects, binding scope, the denial text, the name of
+ * a fieldSelector list, the create check of an apply that creates, and
+ * when a legacy ServiceAccount token Secret still authenticates.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +44,9 @@ static void test_verbs(void **state)
     assert_string_equal(sim_rbac_verb("GET", 1, 0), "get");
     assert_string_equal(sim_rbac_verb("GET", 0, 0), "list");
     assert_string_equal(sim_rbac_verb("GET", 0, 1), "watch");
+    /* ?watch=true on a named GET is still a get (only collections watch) */
+    assert_string_equal(sim_rbac_verb("GET", 1, 1), "get");
+    assert_string_equal(sim_rbac_verb("HEAD", 0, 0), "list");
     assert_string_equal(sim_rbac_verb("HEAD", 1, 0), "get");
     assert_string_equal(sim_rbac_verb("POST", 0, 0), "create");
     assert_string_equal(sim_rbac_verb("PUT", 1, 0), "update");
@@ -229,6 +234,117 @@ static void test_forbidden_message(void **state)
                         "User \"system:serviceaccount:saas:provisioner\" cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"t\"");
 }
 
+static void test_selector_name(void **state)
+{
+    char buf[64];
+    (void)state;
+    assert_string_equal(sim_rbac_selector_name("metadata.name=odoo-0", buf, sizeof(buf)), "odoo-0");
+    assert_string_equal(sim_rbac_selector_name("metadata.name==odoo-0", buf, sizeof(buf)), "odoo-0");
+    assert_string_equal(sim_rbac_selector_name("status.phase=Running,metadata.name=y", buf, sizeof(buf)), "y");
+    assert_string_equal(sim_rbac_selector_name("metadata.name=y,status.phase=Running", buf, sizeof(buf)), "y");
+    assert_null(sim_rbac_selector_name(NULL, buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name!=y", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.namespace=y", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("spec.metadata.name=y", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name=", buf, sizeof(buf)));
+    /* not a valid path segment name: the request names nothing */
+    assert_null(sim_rbac_selector_name("metadata.name=..", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name=a/b", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name=a%2F", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name=a\\,b", buf, sizeof(buf)));
+    assert_null(sim_rbac_selector_name("metadata.name=0123456789012345678901234567890123456789012345678901234567890123456789",
+                                       buf, sizeof(buf)));
+}
+
+/* A Role with patch but not create on configmaps, bound in t-acme. */
+static json_object *patch_only_role;
+
+static json_object *find_patch_only(void *ctx, const char *kind, const char *ns, const char *name)
+{
+    (void)ctx;
+    return !strcmp(kind, "Role") && !strcmp(ns, "t-acme") && !strcmp(name, "cm-patcher") ? patch_only_role : NULL;
+}
+
+static void test_create_on_update(void **state)
+{
+    struct sim_user u;
+    char buf[512];
+    (void)state;
+    patch_only_role = parse("{\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\",\"patch\"]}]}");
+    json_object *rb = parse("{\"metadata\":{\"name\":\"x\",\"namespace\":\"t-acme\"},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\","
+                            "\"kind\":\"Role\",\"name\":\"cm-patcher\"}," SA_SUBJECT "}");
+    sim_user_for_sa(&u, "odoo-saas", "odoo-saasd");
+    struct sim_rbac_request a = req("patch", "", "configmaps", "", "t-acme", "settings");
+    struct sim_rbac_request c = sim_rbac_create_on_update(&a);
+    /* same attributes, verb create */
+    assert_string_equal(c.verb, "create");
+    assert_string_equal(c.resource, "configmaps");
+    assert_string_equal(c.ns, "t-acme");
+    assert_string_equal(c.name, "settings");
+    assert_string_equal(a.verb, "patch");
+    /* patch is allowed, the create it needs when the object is missing is not */
+    assert_true(sim_rbac_allows(&u, &a, &rb, 1, find_patch_only, NULL));
+    assert_false(sim_rbac_allows(&u, &c, &rb, 1, find_patch_only, NULL));
+    /* withAuthorization: NewForbidden with RBAC's (empty) reason */
+    assert_string_equal(sim_rbac_forbidden_status_message(&c, "", buf, sizeof(buf)),
+                        "configmaps \"settings\" is forbidden: ");
+    json_object_put(rb);
+    json_object_put(patch_only_role);
+}
+
+static void test_forbidden_status_message(void **state)
+{
+    struct sim_user u;
+    char why[512], buf[800];
+    (void)state;
+    sim_user_for_sa(&u, "saas", "provisioner");
+    struct sim_rbac_request a = req("create", "rbac.authorization.k8s.io", "roles", "", "t", "r");
+    assert_string_equal(sim_rbac_forbidden_status_message(&a, "", buf, sizeof(buf)),
+                        "roles.rbac.authorization.k8s.io \"r\" is forbidden: ");
+    a = req("list", "", "nodes", "", "", "");
+    assert_string_equal(sim_rbac_forbidden_status_message(&a, sim_rbac_forbidden_message(&u, &a, why, sizeof(why)), buf, sizeof(buf)),
+                        "nodes is forbidden: User \"system:serviceaccount:saas:provisioner\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
+    a = req("patch", "apps", "deployments", "scale", "t", "odoo");
+    assert_string_equal(sim_rbac_forbidden_status_message(&a, "why", buf, sizeof(buf)),
+                        "deployments.apps \"odoo\" is forbidden: why");
+}
+
+#define TOKEN_SECRET(extra_meta) \
+    "{\"type\":\"kubernetes.io/service-account-token\",\"metadata\":{\"name\":\"t\",\"namespace\":\"n\"," extra_meta \
+    "\"annotations\":{\"kubernetes.io/service-account.name\":\"sa\",\"kubernetes.io/service-account.uid\":\"u1\"}}}"
+#define SA(extra_meta) "{\"metadata\":{\"name\":\"sa\",\"namespace\":\"n\",\"uid\":\"u1\"" extra_meta "}}"
+
+static int token_valid(const char *secret, const char *sa)
+{
+    json_object *s = parse(secret), *a = sa ? parse(sa) : NULL;
+    int ok = sim_rbac_sa_token_valid(s, a);
+    json_object_put(s);
+    json_object_put(a);
+    return ok;
+}
+
+static void test_sa_token_valid(void **state)
+{
+    (void)state;
+    assert_true(token_valid(TOKEN_SECRET(""), SA("")));
+    assert_false(token_valid(TOKEN_SECRET(""), NULL));
+    /* a ServiceAccount being deleted (a finalizer holds it): 401 */
+    assert_false(token_valid(TOKEN_SECRET(""), SA(",\"deletionTimestamp\":\"2025-01-01T00:00:00Z\",\"finalizers\":[\"x/y\"]")));
+    /* a Secret being deleted: "Token has been invalidated" */
+    assert_false(token_valid(TOKEN_SECRET("\"deletionTimestamp\":\"2025-01-01T00:00:00Z\","), SA("")));
+    /* a null deletionTimestamp is no deletion */
+    assert_true(token_valid(TOKEN_SECRET("\"deletionTimestamp\":null,"), SA("")));
+    /* a new ServiceAccount of the same name (another uid) */
+    assert_false(token_valid(TOKEN_SECRET(""), "{\"metadata\":{\"name\":\"sa\",\"uid\":\"u2\"}}"));
+    /* a Secret with no uid annotation yet, or of another type, or for another name */
+    assert_false(token_valid("{\"type\":\"kubernetes.io/service-account-token\",\"metadata\":{\"annotations\":"
+                             "{\"kubernetes.io/service-account.name\":\"sa\"}}}", SA("")));
+    assert_false(token_valid("{\"type\":\"Opaque\",\"metadata\":{\"annotations\":{\"kubernetes.io/service-account.name\":\"sa\","
+                             "\"kubernetes.io/service-account.uid\":\"u1\"}}}", SA("")));
+    assert_false(token_valid(TOKEN_SECRET(""), "{\"metadata\":{\"name\":\"other\",\"uid\":\"u1\"}}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +356,10 @@ int main(void)
         cmocka_unit_test(test_subjects),
         cmocka_unit_test(test_allows),
         cmocka_unit_test(test_forbidden_message),
+        cmocka_unit_test(test_selector_name),
+        cmocka_unit_test(test_create_on_update),
+        cmocka_unit_test(test_forbidden_status_message),
+        cmocka_unit_test(test_sa_token_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
