@@ -79,6 +79,23 @@ static const struct cli_command *find_command(int argc, char **argv, int *used)
     return NULL;
 }
 
+/* Whether a command's arguments ask for its help (-h or --help anywhere,
+ * before a "--"). */
+static int asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
+
+/* "odoo-saas deploy --help": the synopsis and the one line, on stdout. */
+static int command_help(const struct cli_command *cmd)
+{
+    printf("Usage: odoo-saas %s %s\n\n%s\n", cmd->name, cmd->args, cmd->help);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_CONFIG, OPT_TRACE, OPT_READONLY, OPT_DEMO, OPT_THEME, OPT_MAX_FRAMES };
@@ -138,6 +155,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "odoo-saas: unknown command '%s' (see --help)\n", argv[optind]);
         return 2;
     }
+    if (cmd && asks_help(argc - optind - used, argv + optind + used))
+        return command_help(cmd);
     if (want_demo) {
         if (cli.kubeconfig) {
             fprintf(stderr, "odoo-saas: --demo and --kubeconfig exclude each other\n");
