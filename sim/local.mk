@@ -31,6 +31,7 @@ odoo_saas_sim_SOURCES = \
 	sim/controllers.c sim/controllers.h \
 	sim/workloads.c \
 	sim/replicasets.c \
+	sim/rollout.c sim/rollout.h \
 	sim/kubelet.c \
 	sim/events.c \
 	sim/metrics.c sim/metrics.h \
@@ -55,6 +56,7 @@ INTEGRATION_TESTS += \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
 	tests/integration/sim/test_replicasets.sh \
+	tests/integration/sim/test_rollout.sh \
 	tests/integration/sim/test_seed_tenants.sh \
 	tests/integration/sim/test_state.sh \
 	tests/integration/sim/test_rbac.sh
@@ -70,6 +72,7 @@ dist_check_SCRIPTS += \
 	tests/integration/sim/test_faults.sh \
 	tests/integration/sim/test_controllers.sh \
 	tests/integration/sim/test_replicasets.sh \
+	tests/integration/sim/test_rollout.sh \
 	tests/integration/sim/test_seed_tenants.sh \
 	tests/integration/sim/test_state.sh \
 	tests/integration/sim/test_rbac.sh

@@ -33,3 +33,12 @@ tests_unit_sim_test_podstate_SOURCES = tests/unit/sim/test_podstate.c \
 	sim/podstate.c sim/podstate.h
 tests_unit_sim_test_podstate_CFLAGS = $(SIM_PHASE2_UNIT_CFLAGS)
 tests_unit_sim_test_podstate_LDADD = $(SIM_PHASE2_UNIT_LDADD)
+
+# The Deployment controller's arithmetic (maxSurge/maxUnavailable,
+# revisionHistoryLimit); sim/rollout.c is in odoo-saas-sim's sources.
+UNIT_TESTS += tests/unit/sim/test_rollout
+check_PROGRAMS += tests/unit/sim/test_rollout
+tests_unit_sim_test_rollout_SOURCES = tests/unit/sim/test_rollout.c \
+	sim/rollout.c sim/rollout.h
+tests_unit_sim_test_rollout_CFLAGS = $(SIM_PHASE2_UNIT_CFLAGS)
+tests_unit_sim_test_rollout_LDADD = $(SIM_PHASE2_UNIT_LDADD)

@@ -8,15 +8,22 @@
  *   pods).  The ReplicaSet is controlled by the Deployment
  *   (ownerReferences, controller: true) and carries the
  *   deployment.kubernetes.io/revision annotation, as does the Deployment.
- *   RollingUpdate scales the new ReplicaSet to spec.replicas at once and
- *   the old ones to 0 once the new pods are Ready (maxSurge and
- *   maxUnavailable are not followed); Recreate scales the old ones to 0
- *   first and the new one up once their pods are gone.  Old ReplicaSets
- *   stay with 0 replicas (revision history); going back to an old template
- *   reuses its ReplicaSet with the next revision number.
+ *   RollingUpdate follows rolling.go with the arithmetic of rollout.c:
+ *   each pass either scales the new ReplicaSet up (the ReplicaSets'
+ *   spec.replicas summing to at most replicas + maxSurge) or, when it
+ *   cannot, scales old ones down (their unavailable pods first, then as
+ *   long as replicas - maxUnavailable pods stay Ready, oldest ReplicaSet
+ *   first).  Recreate scales the old ones to 0 first and the new one up
+ *   once their pods are gone.  Old ReplicaSets stay with 0 replicas
+ *   (revision history); once a rollout is complete those beyond
+ *   spec.revisionHistoryLimit are deleted, lowest revision first.  Going
+ *   back to an old template reuses its ReplicaSet with the next revision
+ *   number.
  * ReplicaSet: pods "<rs>-<5 chars>" from its template, controlled by it;
  *   scaled down from the newest.  Its status counts its pods.
- * Deployment status counts the pods of all its ReplicaSets.
+ * Deployment status counts the pods of all its ReplicaSets (Ready pods are
+ *   the available ones: minReadySeconds is not waited for); Available is
+ *   replicas - maxUnavailable available pods.
  *
  * Called with sim->lock held.  While seeding (nothing can hold a stored
  * tree yet) objects are changed in place instead of replaced.
@@ -28,6 +35,7 @@
 #include <string.h>
 
 #include "controllers.h"
+#include "rollout.h"
 
 #define REVISION "deployment.kubernetes.io/revision"
 
@@ -93,8 +101,8 @@ static void rs_managed_fields(struct sim_ctl *c, struct sim_object *d, json_obje
 
 /* A new ReplicaSet of d for template tmpl (stored and added to v). */
 static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct sim_object *d,
-                                    json_object *tmpl, const char *hash, int64_t replicas, long rev,
-                                    int64_t now)
+                                    json_object *tmpl, const char *hash, int64_t replicas,
+                                    int64_t max_replicas, long rev, int64_t now)
 {
     char name[300], buf[32];
     snprintf(name, sizeof(name), "%s-%s", d->name, hash);
@@ -113,6 +121,7 @@ static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct 
     json_object *ann = sim_json_obj(m, "annotations");
     snprintf(buf, sizeof(buf), "%lld", (long long)sim_ctl_int(d->obj, "spec.replicas", 1));
     sim_json_set_str(ann, "deployment.kubernetes.io/desired-replicas", buf);
+    snprintf(buf, sizeof(buf), "%lld", (long long)max_replicas);
     sim_json_set_str(ann, "deployment.kubernetes.io/max-replicas", buf);
     snprintf(buf, sizeof(buf), "%ld", rev);
     sim_json_set_str(ann, REVISION, buf);
@@ -157,10 +166,10 @@ static struct sim_object *rs_create(struct sim *s, struct sim_nsview *v, struct 
     return o;
 }
 
-/* Set rs's spec.replicas to want (the Deployment's desired count in its
- * annotation). */
+/* Set rs's spec.replicas to want, with the Deployment's desired count and
+ * desired + maxSurge in its annotations (SetReplicasAnnotations). */
 static void rs_scale(struct sim *s, struct sim_nsview *v, struct sim_object *d, struct sim_object *rs,
-                     int64_t want, int64_t now)
+                     int64_t want, int64_t max_replicas, int64_t now)
 {
     int64_t have = sim_ctl_int(rs->obj, "spec.replicas", 1);
     if (have == want)
@@ -172,11 +181,14 @@ static void rs_scale(struct sim *s, struct sim_nsview *v, struct sim_object *d, 
     json_object_object_add(m, "generation", json_object_new_int64(sim_ctl_int(n, "metadata.generation", 1) + 1));
     snprintf(buf, sizeof(buf), "%lld", (long long)sim_ctl_int(d->obj, "spec.replicas", 1));
     sim_json_set_str(sim_json_obj(m, "annotations"), "deployment.kubernetes.io/desired-replicas", buf);
+    snprintf(buf, sizeof(buf), "%lld", (long long)max_replicas);
+    sim_json_set_str(sim_json_obj(m, "annotations"), "deployment.kubernetes.io/max-replicas", buf);
     put_tree(s, rs, n);
     scaled_event(s, v, d, rs->name, have, want, now);
 }
 
-/* Pods of v controlled by rs: how many, how many Ready. */
+/* Pods of v controlled by rs: how many, how many Ready (available: the
+ * simulator has no minReadySeconds delay). */
 static int64_t rs_pods(struct sim_nsview *v, struct sim_object *rs, int64_t *ready)
 {
     int64_t n = 0;
@@ -193,20 +205,127 @@ static int64_t rs_pods(struct sim_nsview *v, struct sim_object *rs, int64_t *rea
     return n;
 }
 
+/* spec.strategy as the controller reads it: what a create left out has the
+ * API defaults (RollingUpdate, 25%/25%); an update stores what it is given. */
+static int is_recreate(struct sim_object *d)
+{
+    const char *t = sim_json_str(d->obj, "spec.strategy.type");
+    return t && !strcmp(t, "Recreate");
+}
+
+static void read_intstr(json_object *ru, const char *key, struct sim_intstr *out)
+{
+    json_object *x = NULL;
+    memset(out, 0, sizeof(*out));
+    out->set = 1;
+    if (!ru || !json_object_object_get_ex(ru, key, &x) || !x) {
+        out->is_str = 1;
+        out->s = "25%";
+    } else if (json_object_is_type(x, json_type_string)) {
+        out->is_str = 1;
+        out->s = json_object_get_string(x);
+    } else {
+        out->i = json_object_get_int64(x);
+    }
+}
+
+/* maxSurge and maxUnavailable of d resolved against spec.replicas (0 and
+ * 0 for Recreate, as MaxSurge()/MaxUnavailable() give them). */
+static void fenceposts(struct sim_object *d, int64_t *surge, int64_t *unavail)
+{
+    struct sim_intstr ms, mu;
+    *surge = *unavail = 0;
+    if (is_recreate(d))
+        return;
+    json_object *ru = sim_json_path(d->obj, "spec.strategy.rollingUpdate");
+    read_intstr(ru, "maxSurge", &ms);
+    read_intstr(ru, "maxUnavailable", &mu);
+    sim_rollout_fenceposts(&ms, &mu, sim_ctl_int(d->obj, "spec.replicas", 1), surge, unavail);
+}
+
+static int cmp_created(const void *a, const void *b)
+{
+    const struct sim_object *x = *(const struct sim_object *const *)a;
+    const struct sim_object *y = *(const struct sim_object *const *)b;
+    const char *tx = sim_json_str(x->obj, "metadata.creationTimestamp");
+    const char *ty = sim_json_str(y->obj, "metadata.creationTimestamp");
+    int c = strcmp(tx ? tx : "", ty ? ty : "");
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* Remove ReplicaSet rs from the store and the view. */
+static void rs_delete(struct sim *s, struct sim_nsview *v, struct sim_object *rs)
+{
+    for (size_t i = 0; i < v->replicasets.n; i++)
+        if (v->replicasets.v[i] == rs)
+            v->replicasets.v[i] = NULL;
+    sim_store_remove(s, rs);
+}
+
+/* cleanupDeployment: the old ReplicaSets of d (old[], creation order)
+ * beyond spec.revisionHistoryLimit go, lowest revision first; never one
+ * that still has replicas or pods. */
+static void rs_cleanup(struct sim *s, struct sim_nsview *v, struct sim_object *d, struct sim_object **old,
+                       size_t n)
+{
+    json_object *lim = sim_json_path(d->obj, "spec.revisionHistoryLimit");
+    if (!lim || !n || s->ctl->seeding)
+        return;
+    struct sim_rs_count *c = calloc(n, sizeof(*c));
+    if (!c)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        c[i].spec = sim_ctl_int(old[i]->obj, "spec.replicas", 1);
+        c[i].pods = rs_pods(v, old[i], NULL);
+        c[i].revision = revision_of(old[i]->obj);
+        c[i].deleting = sim_json_path(old[i]->obj, "metadata.deletionTimestamp") != NULL;
+    }
+    if (sim_rollout_cleanup(c, n, json_object_get_int64(lim)))
+        for (size_t i = 0; i < n; i++)
+            if (c[i].remove)
+                rs_delete(s, v, old[i]);
+    free(c);
+}
+
+/* reconcileOldReplicaSets: scale the old ReplicaSets (old[], creation
+ * order) down as far as maxUnavailable allows. */
+static void rs_scale_down_old(struct sim *s, struct sim_nsview *v, struct sim_object *d, struct sim_object **old,
+                              size_t n, struct sim_object *nrs, int64_t max_unavail, int64_t max_replicas,
+                              int64_t now)
+{
+    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1), new_avail = 0;
+    struct sim_rs_count *c = calloc(n ? n : 1, sizeof(*c));
+    if (!c)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        c[i].spec = sim_ctl_int(old[i]->obj, "spec.replicas", 1);
+        c[i].pods = rs_pods(v, old[i], &c[i].available);
+    }
+    rs_pods(v, nrs, &new_avail);
+    if (sim_rollout_scale_down(c, n, replicas, max_unavail, sim_ctl_int(nrs->obj, "spec.replicas", 1), new_avail))
+        for (size_t i = 0; i < n; i++)
+            rs_scale(s, v, d, old[i], c[i].want, max_replicas, now);
+    free(c);
+}
+
 static void deployment_rollout(struct sim *s, struct sim_nsview *v, struct sim_object *d, int64_t now)
 {
     char hash[11], name[300];
     json_object *tmpl = sim_json_path(d->obj, "spec.template");
-    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1), old_pods = 0, ready = 0;
-    const char *strategy = sim_json_str(d->obj, "spec.strategy.type");
-    int recreate = strategy && !strcmp(strategy, "Recreate");
-    struct sim_object *nrs = NULL;
+    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1), old_pods = 0, old_spec = 0, surge, unavail;
+    int recreate = is_recreate(d), scaled = 0;
+    struct sim_object *nrs = NULL, **old = NULL;
+    size_t nold = 0;
     long maxrev = 0;
 
     if (!tmpl || sim_json_path(d->obj, "metadata.deletionTimestamp"))
         return;
+    fenceposts(d, &surge, &unavail);
     sim_owner_hash(s->ctl, d, hash);
     snprintf(name, sizeof(name), "%s-%s", d->name, hash);
+    old = calloc(v->replicasets.n ? v->replicasets.n : 1, sizeof(*old));
+    if (!old)
+        return;
     for (size_t i = 0; i < v->replicasets.n; i++) {
         struct sim_object *rs = v->replicasets.v[i];
         if (!rs || !sim_owned_by(rs->obj, d->obj))
@@ -214,23 +333,57 @@ static void deployment_rollout(struct sim *s, struct sim_nsview *v, struct sim_o
         long r = revision_of(rs->obj);
         if (r > maxrev)
             maxrev = r;
-        if (!strcmp(rs->name, name))
+        if (!strcmp(rs->name, name)) {
             nrs = rs;
-        else
+        } else {
+            old[nold++] = rs;
             old_pods += rs_pods(v, rs, NULL);
+            old_spec += sim_ctl_int(rs->obj, "spec.replicas", 1);
+        }
     }
-    if (!nrs && !(nrs = rs_create(s, v, d, tmpl, hash, recreate && old_pods ? 0 : replicas, maxrev + 1, now)))
-        return;
+    qsort(old, nold, sizeof(*old), cmp_created);
+    if (!nrs) {
+        /* getNewReplicaSet: born at NewRSNewReplicas (Recreate: once the
+         * old pods are gone). */
+        int64_t first = recreate ? (old_pods ? 0 : replicas) : sim_rollout_new_replicas(replicas, surge, old_spec, 0);
+        if (!(nrs = rs_create(s, v, d, tmpl, hash, first, replicas + surge, maxrev + 1, now)))
+            goto out;
+    }
     if (revision_of(nrs->obj) < maxrev)        /* back to an older template */
         set_revision(s, nrs, maxrev + 1);
     set_revision(s, d, revision_of(nrs->obj));
-    rs_pods(v, nrs, &ready);
-    for (size_t i = 0; i < v->replicasets.n; i++) {
-        struct sim_object *rs = v->replicasets.v[i];
-        if (rs && rs != nrs && sim_owned_by(rs->obj, d->obj) && (recreate || ready >= replicas))
-            rs_scale(s, v, d, rs, 0, now);
+    int64_t new_spec = sim_ctl_int(nrs->obj, "spec.replicas", 1);
+    if (recreate) {
+        /* rolloutRecreate: old ones to 0, the new one up once their pods
+         * are gone. */
+        for (size_t i = 0; i < nold; i++)
+            rs_scale(s, v, d, old[i], 0, replicas, now);
+        rs_scale(s, v, d, nrs, old_pods ? 0 : replicas, replicas, now);
+        scaled = old_pods > 0;
+    } else {
+        /* rolloutRolling: scale up if we can, else scale down if we can. */
+        int64_t want = sim_rollout_new_replicas(replicas, surge, old_spec + new_spec, new_spec);
+        if (want != new_spec) {
+            rs_scale(s, v, d, nrs, want, replicas + surge, now);
+            scaled = 1;
+        } else {
+            rs_scale_down_old(s, v, d, old, nold, nrs, unavail, replicas + surge, now);
+        }
     }
-    rs_scale(s, v, d, nrs, recreate && old_pods ? 0 : replicas, now);
+    /* A complete rollout (DeploymentComplete): prune the history. */
+    if (!scaled) {
+        int64_t ready = 0, all = old_pods, upd = rs_pods(v, nrs, &ready);
+        all += upd;
+        for (size_t i = 0; i < nold; i++) {
+            int64_t r = 0;
+            rs_pods(v, old[i], &r);
+            ready += r;
+        }
+        if (upd == replicas && all == replicas && ready == replicas)
+            rs_cleanup(s, v, d, old, nold);
+    }
+out:
+    free(old);
 }
 
 static void replicaset_pods(struct sim *s, struct sim_nsview *v, struct sim_object *rs, int64_t now,
@@ -301,14 +454,16 @@ static void replicaset_status(struct sim *s, struct sim_nsview *v, struct sim_ob
     sim_ctl_set_status(s, rs, st);
 }
 
+/* calculateStatus and syncRolloutStatus, from the pods of d's ReplicaSets. */
 static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_object *d, const char *ts)
 {
     char hash[11], msg[600];
-    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1);
-    int64_t total = 0, updated = 0, ready = 0;
+    int64_t replicas = sim_ctl_int(d->obj, "spec.replicas", 1), surge, unavail;
+    int64_t total = 0, updated = 0, ready = 0, spec_total = 0;
     json_object *old = sim_json_path(d->obj, "status.conditions");
     struct sim_object *nrs = NULL;
 
+    fenceposts(d, &surge, &unavail);
     sim_owner_hash(s->ctl, d, hash);
     snprintf(msg, sizeof(msg), "%s-%s", d->name, hash);
     for (size_t i = 0; i < v->replicasets.n; i++) {
@@ -318,6 +473,7 @@ static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_ob
         int64_t r = 0, n = rs_pods(v, rs, &r);
         total += n;
         ready += r;
+        spec_total += sim_ctl_int(rs->obj, "spec.replicas", 1);
         if (!strcmp(rs->name, msg)) {
             updated = n;
             nrs = rs;
@@ -329,10 +485,11 @@ static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_ob
     json_object_object_add(st, "updatedReplicas", json_object_new_int64(updated));
     json_object_object_add(st, "readyReplicas", json_object_new_int64(ready));
     json_object_object_add(st, "availableReplicas", json_object_new_int64(ready));
-    if (total - ready > 0)
-        json_object_object_add(st, "unavailableReplicas", json_object_new_int64(total - ready));
+    /* The ReplicaSets' desired sum less the available pods, never < 0. */
+    if (spec_total - ready > 0)
+        json_object_object_add(st, "unavailableReplicas", json_object_new_int64(spec_total - ready));
     json_object *conds = json_object_new_array();
-    int avail = ready >= replicas;
+    int avail = ready >= replicas - unavail;
     json_object_array_add(conds, sim_condition(old, "Available", avail ? "True" : "False",
         avail ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
         avail ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", ts, 1));
@@ -340,6 +497,21 @@ static void deployment_status(struct sim *s, struct sim_nsview *v, struct sim_ob
     char text[700];
     snprintf(text, sizeof(text), done ? "ReplicaSet \"%s\" has successfully progressed." : "ReplicaSet \"%s\" is progressing.",
              msg);
+    /* A complete rollout stays complete while all pods are updated ones
+     * (a pod going unready or a scale does not make it progress again). */
+    json_object *prog = NULL;
+    for (size_t i = 0; old && i < json_object_array_length(old); i++) {
+        json_object *c = json_object_array_get_idx(old, i);
+        const char *t = sim_json_str(c, "type");
+        if (t && !strcmp(t, "Progressing"))
+            prog = c;
+    }
+    char was[700];
+    snprintf(was, sizeof(was), "ReplicaSet \"%s\" has successfully progressed.", msg);
+    if (!done && total == updated && prog && sim_json_str(prog, "reason") &&
+        !strcmp(sim_json_str(prog, "reason"), "NewReplicaSetAvailable") && sim_json_str(prog, "message") &&
+        !strcmp(sim_json_str(prog, "message"), was))
+        done = 1, snprintf(text, sizeof(text), "%s", was);
     json_object_array_add(conds, sim_condition(old, "Progressing", "True",
         done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", text, ts, 1));
     const char *why = nrs ? sim_refusal(s, nrs->obj) : NULL;

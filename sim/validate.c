@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rollout.h"
 #include "sim.h"
 
 #define LABEL_MSG "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
@@ -227,6 +228,99 @@ static void check_workload(json_object *obj, struct sim_invalid *inv)
     kube_selector_free(ks);
 }
 
+#define PERCENT_MSG "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+
+/* spec.strategy.rollingUpdate.<key> after the API's defaulting (absent or
+ * null: "25%"). */
+static void rolling_value(json_object *ru, const char *key, struct sim_intstr *v)
+{
+    json_object *x = NULL;
+    memset(v, 0, sizeof(*v));
+    v->set = 1;
+    if (!ru || !json_object_object_get_ex(ru, key, &x) || !x) {
+        v->is_str = 1;
+        v->s = "25%";
+    } else if (json_object_is_type(x, json_type_string)) {
+        v->is_str = 1;
+        v->s = json_object_get_string(x);
+    } else {
+        v->i = json_object_get_int64(x);
+    }
+}
+
+/* ValidatePositiveIntOrPercent; returns the value (a percent's number). */
+static int64_t check_int_or_percent(const struct sim_intstr *v, const char *field, struct sim_invalid *inv)
+{
+    char go[400];
+    int64_t pct = 0;
+    if (v->is_str) {
+        if (sim_intstr_percent(v->s, &pct))
+            return pct;
+        sim_intstr_gostring(v, go, sizeof(go));
+        add(inv, "FieldValueInvalid", field, "Invalid value: %s: %s", go, PERCENT_MSG);
+        return 0;
+    }
+    if (v->i < 0)
+        add(inv, "FieldValueInvalid", field, "Invalid value: %lld: must be greater than or equal to 0", (long long)v->i);
+    return v->i;
+}
+
+static void check_nonnegative(json_object *obj, const char *path, struct sim_invalid *inv)
+{
+    json_object *x = sim_json_path(obj, path);
+    if (x && json_object_is_type(x, json_type_int) && json_object_get_int64(x) < 0)
+        add(inv, "FieldValueInvalid", path, "Invalid value: %lld: must be greater than or equal to 0",
+            (long long)json_object_get_int64(x));
+}
+
+/* ValidateDeploymentStrategy (after SetDefaults_Deployment: no type is
+ * RollingUpdate, whose missing rollingUpdate values are 25%), then
+ * minReadySeconds and revisionHistoryLimit. */
+static void check_deployment(json_object *obj, struct sim_invalid *inv)
+{
+    const char *type = sim_json_str(obj, "spec.strategy.type");
+    json_object *ru = sim_json_path(obj, "spec.strategy.rollingUpdate");
+    char go[400];
+    if (!type || !*type)
+        type = "RollingUpdate";
+    if (!strcmp(type, "Recreate")) {
+        if (ru)
+            add(inv, "FieldValueForbidden", "spec.strategy.rollingUpdate",
+                "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+    } else if (!strcmp(type, "RollingUpdate")) {
+        struct sim_intstr ms, mu;
+        int64_t pct;
+        rolling_value(ru, "maxSurge", &ms);
+        rolling_value(ru, "maxUnavailable", &mu);
+        int64_t u = check_int_or_percent(&mu, "spec.strategy.rollingUpdate.maxUnavailable", inv);
+        int64_t s = check_int_or_percent(&ms, "spec.strategy.rollingUpdate.maxSurge", inv);
+        sim_intstr_gostring(&mu, go, sizeof(go));
+        if (u == 0 && s == 0)
+            add(inv, "FieldValueInvalid", "spec.strategy.rollingUpdate.maxUnavailable",
+                "Invalid value: %s: may not be 0 when `maxSurge` is 0", go);
+        if (mu.is_str && sim_intstr_percent(mu.s, &pct) && pct > 100)
+            add(inv, "FieldValueInvalid", "spec.strategy.rollingUpdate.maxUnavailable",
+                "Invalid value: %s: must not be greater than 100%%", go);
+    } else {
+        /* field.NotSupported of the internal DeploymentStrategy (%#v). */
+        char q[300];
+        size_t p = 0;
+        q[p++] = '"';
+        for (const char *c = type; *c && p + 3 < sizeof(q); c++) {
+            if (*c == '"' || *c == '\\')
+                q[p++] = '\\';
+            q[p++] = *c;
+        }
+        q[p++] = '"';
+        q[p] = '\0';
+        add(inv, "FieldValueNotSupported", "spec.strategy",
+            "Unsupported value: apps.DeploymentStrategy{Type:%s, RollingUpdate:(*apps.RollingUpdateDeployment)(%s)}: "
+            "supported values: \"Recreate\", \"RollingUpdate\"", q, ru ? "0xc000a1b2c0" : "nil");
+    }
+    check_nonnegative(obj, "spec.minReadySeconds", inv);
+    check_nonnegative(obj, "spec.revisionHistoryLimit", inv);
+}
+
 static void check_service(json_object *obj, struct sim_invalid *inv)
 {
     const char *type = sim_json_str(obj, "spec.type");
@@ -253,8 +347,11 @@ void sim_validate(const struct kube_resource *res, json_object *obj, struct sim_
     }
     check_labels(sim_json_path(obj, "metadata.labels"), "metadata.labels", inv);
     if (!strcmp(res->kind, "Deployment") || !strcmp(res->kind, "StatefulSet") ||
-        !strcmp(res->kind, "ReplicaSet"))
+        !strcmp(res->kind, "ReplicaSet")) {
         check_workload(obj, inv);
+        if (!strcmp(res->kind, "Deployment"))
+            check_deployment(obj, inv);
+    }
     else if (!strcmp(res->kind, "Pod"))
         check_containers(sim_json_path(obj, "spec"), "spec", inv);
     else if (!strcmp(res->kind, "Service"))

@@ -284,8 +284,23 @@ static void apply_defaults(struct sim *s, const struct kube_resource *res, json_
         default_if_missing(spec, "revisionHistoryLimit", json_object_new_int(10));
         if (!strcmp(k, "Deployment")) {
             default_if_missing(spec, "progressDeadlineSeconds", json_object_new_int(600));
-            default_if_missing(spec, "strategy", json_tokener_parse(
-                "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":\"25%\",\"maxUnavailable\":\"25%\"}}"));
+            /* SetDefaults_Deployment: type RollingUpdate; a RollingUpdate
+             * gets rollingUpdate with the missing values at 25%. */
+            json_object *st = sim_json_obj(spec, "strategy");
+            const char *type = sim_json_str(st, "type");
+            if (!type || !*type)
+                sim_json_set_str(st, "type", "RollingUpdate");
+            if (!strcmp(sim_json_str(st, "type"), "RollingUpdate")) {
+                json_object *ru = sim_json_path(st, "rollingUpdate");
+                if (!ru || !json_object_is_type(ru, json_type_object))
+                    json_object_object_add(st, "rollingUpdate", ru = json_object_new_object());
+                static const char *keys[] = {"maxSurge", "maxUnavailable"};
+                for (size_t i = 0; i < 2; i++) {
+                    json_object *x = NULL;
+                    if (!json_object_object_get_ex(ru, keys[i], &x) || !x)   /* absent or null */
+                        json_object_object_add(ru, keys[i], json_object_new_string("25%"));
+                }
+            }
         } else {
             default_if_missing(spec, "podManagementPolicy", json_object_new_string("OrderedReady"));
             default_if_missing(spec, "updateStrategy", json_tokener_parse(
