@@ -151,6 +151,18 @@ check "never fewer than 3 Ready pods (min $MIN_READY)" test "$MIN_READY" -ge 3
 check_eq "one pod was unavailable at some point (maxUnavailable used)" 3 "$MIN_READY"
 check_eq "its status counts stay consistent" "" "$BAD_STATUS"
 
+# ---- Recreate: no surge, the old pods go before new ones come ----
+deploy_json rec 3 '{"type":"Recreate"}' >"$OS_TMP/rec.json"
+$KC apply -n "$NS" -f "$OS_TMP/rec.json" >/dev/null 2>&1
+sim_wait_for "a Recreate Deployment rolls out" 20 $KC rollout status -n "$NS" deploy/rec --timeout=1s
+$KC set image -n "$NS" deploy/rec c=nginx:2 >/dev/null 2>&1
+sample_rollout rec 3
+check_eq "its rollout completes" 1 "$DONE"
+check "never more than 3 pods (max $MAX_PODS)" test "$MAX_PODS" -le 3
+check_eq "never old and new ReplicaSets scaled up together" 0 "$SAW_BOTH"
+check_eq "the new ReplicaSet's max-replicas is replicas (no surge)" 3 \
+    "$($KC get rs -n "$NS" -l app=rec -o json | jq -r '.items[] | select(.spec.replicas > 0) | .metadata.annotations["deployment.kubernetes.io/max-replicas"]')"
+
 # ---- revisionHistoryLimit 2: after 4 rollouts, the current + 2 old ----
 for img in nginx:3 nginx:4 nginx:5; do
     $KC set image -n "$NS" deploy/web c=$img >/dev/null 2>&1
