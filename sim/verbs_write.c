@@ -483,6 +483,21 @@ static int has_finalizers(json_object *obj)
     return f && json_object_is_type(f, json_type_array) && json_object_array_length(f) > 0;
 }
 
+/* A copy of o's object stamped as being deleted now (grace 0); the
+ * caller owns it. */
+static json_object *deletion_stamped(const struct sim_object *o)
+{
+    json_object *n = NULL, *meta;
+    char ts[32];
+
+    json_object_deep_copy(o->obj, &n, NULL);
+    sim_format_time(sim_now_ms(), ts, sizeof(ts));
+    meta = sim_json_obj(n, "metadata");
+    sim_json_set_str(meta, "deletionTimestamp", ts);
+    json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
+    return n;
+}
+
 /* DELETE of an object with metadata.finalizers (lock held): it stays,
  * with deletionTimestamp (once), until an update removes the last
  * finalizer; the answer is the object, 200, as kube-apiserver's. */
@@ -492,13 +507,7 @@ static void delete_pending(struct sim *s, struct sim_object *o, struct sim_respo
         sim_respond_json(rs, 200, sim_object_export(o, 1));
         return;
     }
-    json_object *n = NULL;
-    char ts[32];
-    json_object_deep_copy(o->obj, &n, NULL);
-    sim_format_time(sim_now_ms(), ts, sizeof(ts));
-    json_object *meta = sim_json_obj(n, "metadata");
-    sim_json_set_str(meta, "deletionTimestamp", ts);
-    json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
+    json_object *n = deletion_stamped(o);
     if (dry_run) {
         sim_respond_json(rs, 200, n);
         return;
@@ -794,13 +803,8 @@ static json_object *termination_conditions(struct sim *s, const char *ns, const 
 static void namespace_terminate(struct sim *s, struct sim_object *o, struct sim_response *rs,
                                 int dry_run)
 {
-    json_object *n = NULL;
-    char ts[32];
-    json_object_deep_copy(o->obj, &n, NULL);
-    sim_format_time(sim_now_ms(), ts, sizeof(ts));
-    json_object *meta = sim_json_obj(n, "metadata");
-    sim_json_set_str(meta, "deletionTimestamp", ts);
-    json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
+    json_object *n = deletion_stamped(o);
+    const char *ts = sim_json_str(sim_json_obj(n, "metadata"), "deletionTimestamp");
     json_object *st = sim_json_obj(n, "status");
     sim_json_set_str(st, "phase", "Terminating");
     json_object_object_add(st, "conditions", termination_conditions(s, o->name, ts));
