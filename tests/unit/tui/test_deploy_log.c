@@ -1,7 +1,8 @@
 /*
  * test_deploy_log.c - the Deploy screen's output pane: lines split across
  * chunks, streams kept apart, '\r' redraws, escapes defused, long lines
- * continued, and the oldest lines dropped past the bound.
+ * continued, the oldest lines dropped past the bound, and characters cut
+ * between chunks kept whole.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,6 +98,30 @@ static void test_utf8_wrap(void **state)
     }
 }
 
+/* A host's character cut between chunks shows whole, even with the other
+ * stream's output in between (which ends the open line, so the character
+ * starts the stream's next line); C1 controls (raw or as UTF-8) and a tail
+ * a stream ended inside are defused. */
+static void test_split_characters(void **state)
+{
+    static const char *const want[] = {
+        "smile ", "caf", "\xf0\x9f\x98\x80 ok", "\xc3\xa9", "csi ??2J raw ? done", "cut ??",
+        "==> step: done",
+    };
+
+    deploy_log_clear(&log_);
+    add(1, "smile \xf0\x9f");
+    add(2, "caf\xc3");
+    add(1, "\x98\x80 ok\n");
+    add(2, "\xa9\n");
+    add(1, "csi \xc2\x9b" "2J raw \x9b done\n");
+    add(1, "cut \xe2\x96");
+    deploy_log_note(&log_, "==> step: done");
+    assert_int_equal(deploy_log_count(&log_), (int)(sizeof(want) / sizeof(want[0])));
+    for (int i = 0; i < deploy_log_count(&log_); i++)
+        assert_string_equal(deploy_log_line(&log_, i, NULL), want[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +129,7 @@ int main(void)
         cmocka_unit_test(test_streams_and_cr),
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_utf8_wrap),
+        cmocka_unit_test(test_split_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
