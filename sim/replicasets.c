@@ -213,22 +213,6 @@ static int is_recreate(struct sim_object *d)
     return t && !strcmp(t, "Recreate");
 }
 
-static void read_intstr(json_object *ru, const char *key, struct sim_intstr *out)
-{
-    json_object *x = NULL;
-    memset(out, 0, sizeof(*out));
-    out->set = 1;
-    if (!ru || !json_object_object_get_ex(ru, key, &x) || !x) {
-        out->is_str = 1;
-        out->s = "25%";
-    } else if (json_object_is_type(x, json_type_string)) {
-        out->is_str = 1;
-        out->s = json_object_get_string(x);
-    } else {
-        out->i = json_object_get_int64(x);
-    }
-}
-
 /* maxSurge and maxUnavailable of d resolved against spec.replicas (0 and
  * 0 for Recreate, as MaxSurge()/MaxUnavailable() give them). */
 static void fenceposts(struct sim_object *d, int64_t *surge, int64_t *unavail)
@@ -238,8 +222,8 @@ static void fenceposts(struct sim_object *d, int64_t *surge, int64_t *unavail)
     if (is_recreate(d))
         return;
     json_object *ru = sim_json_path(d->obj, "spec.strategy.rollingUpdate");
-    read_intstr(ru, "maxSurge", &ms);
-    read_intstr(ru, "maxUnavailable", &mu);
+    sim_rolling_value(ru, "maxSurge", &ms);
+    sim_rolling_value(ru, "maxUnavailable", &mu);
     sim_rollout_fenceposts(&ms, &mu, sim_ctl_int(d->obj, "spec.replicas", 1), surge, unavail);
 }
 

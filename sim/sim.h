@@ -413,6 +413,10 @@ void sim_invalid_add(struct sim_invalid *inv, const char *reason, const char *fi
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* 1 when s is a lowercase RFC 1123 subdomain. */
 int sim_is_subdomain(const char *s);
+/* spec.strategy.rollingUpdate.<key> (ru may be NULL) after the API's
+ * defaulting (absent or null: "25%") into *v; v->s points into ru. */
+struct sim_intstr;
+void sim_rolling_value(json_object *ru, const char *key, struct sim_intstr *v);
 /* validate_kinds.c: RBAC kinds and EndpointSlice (create, and the extra
  * checks of an update). */
 void sim_validate_kind(const struct kube_resource *res, json_object *obj, struct sim_invalid *inv);

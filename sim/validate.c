@@ -230,9 +230,7 @@ static void check_workload(json_object *obj, struct sim_invalid *inv)
 
 #define PERCENT_MSG "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 
-/* spec.strategy.rollingUpdate.<key> after the API's defaulting (absent or
- * null: "25%"). */
-static void rolling_value(json_object *ru, const char *key, struct sim_intstr *v)
+void sim_rolling_value(json_object *ru, const char *key, struct sim_intstr *v)
 {
     json_object *x = NULL;
     memset(v, 0, sizeof(*v));
@@ -290,8 +288,8 @@ static void check_deployment(json_object *obj, struct sim_invalid *inv)
     } else if (!strcmp(type, "RollingUpdate")) {
         struct sim_intstr ms, mu;
         int64_t pct;
-        rolling_value(ru, "maxSurge", &ms);
-        rolling_value(ru, "maxUnavailable", &mu);
+        sim_rolling_value(ru, "maxSurge", &ms);
+        sim_rolling_value(ru, "maxUnavailable", &mu);
         int64_t u = check_int_or_percent(&mu, "spec.strategy.rollingUpdate.maxUnavailable", inv);
         int64_t s = check_int_or_percent(&ms, "spec.strategy.rollingUpdate.maxSurge", inv);
         sim_intstr_gostring(&mu, go, sizeof(go));

@@ -106,16 +106,29 @@ sample_rollout() {
     done
 }
 
+# deploy_ready CHECK NAME REPLICAS STRATEGY [MORE_SPEC]: apply the
+# Deployment and wait (the check named CHECK) until it has rolled out.
+deploy_ready() {
+    _what=$1
+    shift
+    deploy_json "$@" >"$OS_TMP/$1.json"
+    $KC apply -n "$NS" -f "$OS_TMP/$1.json" >/dev/null 2>&1
+    sim_wait_for "$_what" 20 $KC rollout status -n "$NS" "deploy/$1" --timeout=1s
+}
+
+# roll NAME REPLICAS: move NAME to a new template and sample the rollout.
+roll() {
+    $KC set image -n "$NS" "deploy/$1" c=nginx:2 >/dev/null 2>&1
+    sample_rollout "$1" "$2"
+}
+
 # ---- RollingUpdate, 4 replicas, maxSurge 1, maxUnavailable 0 ----
-deploy_json web 4 '{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}' '"revisionHistoryLimit":2' \
-    >"$OS_TMP/web.json"
-$KC apply -n "$NS" -f "$OS_TMP/web.json" >/dev/null 2>&1
-sim_wait_for "the Deployment of 4 rolls out" 20 $KC rollout status -n "$NS" deploy/web --timeout=1s
+deploy_ready "the Deployment of 4 rolls out" web 4 \
+    '{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}' '"revisionHistoryLimit":2'
 rs1=$($KC get rs -n "$NS" -l app=web -o jsonpath='{.items[0].metadata.name}')
 check_eq "its ReplicaSet: desired-replicas 4, max-replicas 5 (replicas + maxSurge)" "4 5" \
     "$($KC get rs -n "$NS" "$rs1" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/desired-replicas} {.metadata.annotations.deployment\.kubernetes\.io/max-replicas}')"
-$KC set image -n "$NS" deploy/web c=nginx:2 >/dev/null 2>&1
-sample_rollout web 4
+roll web 4
 check_eq "the rollout to a new template completes" 1 "$DONE"
 check "never more than 5 pods during the rollout (max $MAX_PODS)" test "$MAX_PODS" -le 5
 check_eq "the surge was used: 5 pods at some point" 5 "$MAX_PODS"
@@ -140,11 +153,9 @@ check "scaled up the new ReplicaSet by one first" sh -c "printf '%s\n' \"\$1\" |
 check "scaled the old one down one by one" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Scaled down replica set $rs1 from 4 to 3'" _ "$ev"
 
 # ---- maxSurge 0, maxUnavailable 1: never above 4 pods, never below 3 Ready ----
-deploy_json lean 4 '{"type":"RollingUpdate","rollingUpdate":{"maxSurge":0,"maxUnavailable":1}}' >"$OS_TMP/lean.json"
-$KC apply -n "$NS" -f "$OS_TMP/lean.json" >/dev/null 2>&1
-sim_wait_for "a Deployment with maxSurge 0 rolls out" 20 $KC rollout status -n "$NS" deploy/lean --timeout=1s
-$KC set image -n "$NS" deploy/lean c=nginx:2 >/dev/null 2>&1
-sample_rollout lean 4
+deploy_ready "a Deployment with maxSurge 0 rolls out" lean 4 \
+    '{"type":"RollingUpdate","rollingUpdate":{"maxSurge":0,"maxUnavailable":1}}'
+roll lean 4
 check_eq "its rollout completes" 1 "$DONE"
 check "never more than 4 pods (max $MAX_PODS)" test "$MAX_PODS" -le 4
 check "never fewer than 3 Ready pods (min $MIN_READY)" test "$MIN_READY" -ge 3
@@ -152,11 +163,8 @@ check_eq "one pod was unavailable at some point (maxUnavailable used)" 3 "$MIN_R
 check_eq "its status counts stay consistent" "" "$BAD_STATUS"
 
 # ---- Recreate: no surge, the old pods go before new ones come ----
-deploy_json rec 3 '{"type":"Recreate"}' >"$OS_TMP/rec.json"
-$KC apply -n "$NS" -f "$OS_TMP/rec.json" >/dev/null 2>&1
-sim_wait_for "a Recreate Deployment rolls out" 20 $KC rollout status -n "$NS" deploy/rec --timeout=1s
-$KC set image -n "$NS" deploy/rec c=nginx:2 >/dev/null 2>&1
-sample_rollout rec 3
+deploy_ready "a Recreate Deployment rolls out" rec 3 '{"type":"Recreate"}'
+roll rec 3
 check_eq "its rollout completes" 1 "$DONE"
 check "never more than 3 pods (max $MAX_PODS)" test "$MAX_PODS" -le 3
 check_eq "never old and new ReplicaSets scaled up together" 0 "$SAW_BOTH"
