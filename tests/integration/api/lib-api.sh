@@ -5,6 +5,8 @@
 #                          (sim_start first) with a data dir in $OS_TMP;
 #                          waits (bounded: 10 s) for "listening on" and for
 #                          /readyz; sets SAASD_URL, SAASD_PID, SAASD_DATA
+#   saasd_await OUT PID TENTHS   the same waits for a daemon started
+#                          otherwise; sets SAASD_URL and READYZ
 #   req METHOD PATH [BODY] [CURL_ARGS...]
 #                          one request with Content-Type: application/json
 #                          when BODY is given, $TOKEN as the bearer token
@@ -27,22 +29,32 @@ saasd_start() {
         --data-dir "$SAASD_DATA" "$@" >"$OS_TMP/saasd.out" 2>"$OS_TMP/saasd.err" &
     SAASD_PID=$!
     OS_CLEANUP_HOOK="saasd_kill; sim_kill"
-    i=0
-    while [ $i -lt 100 ]; do
-        grep -q '^listening on http://' "$OS_TMP/saasd.out" 2>/dev/null && break
-        kill -0 "$SAASD_PID" 2>/dev/null || break
-        sleep 0.1
-        i=$((i + 1))
-    done
-    SAASD_URL=$(sed -n 's/^listening on //p' "$OS_TMP/saasd.out")
+    saasd_await "$OS_TMP/saasd.out" "$SAASD_PID" 100
     if [ -z "$SAASD_URL" ]; then
         not_ok "odoo-saasd starts" "$(cat "$OS_TMP/saasd.err")"
         finish
         exit 1
     fi
+}
+
+# saasd_await OUT PID TENTHS: wait (at most TENTHS tenths of a second for
+# each) until the odoo-saasd PID, writing its stdout to OUT, says where it
+# listens, then until its /readyz answers 200.  Sets SAASD_URL (empty when
+# it never listened) and READYZ (the last /readyz status).
+saasd_await() {
     i=0
-    while [ $i -lt 100 ]; do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$SAASD_URL/readyz")" = 200 ] && break
+    while [ $i -lt "$3" ]; do
+        grep -q '^listening on http://' "$1" 2>/dev/null && break
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    SAASD_URL=$(sed -n 's/^listening on //p' "$1")
+    READYZ=
+    i=0
+    while [ -n "$SAASD_URL" ] && [ $i -lt "$3" ]; do
+        READYZ=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$SAASD_URL/readyz")
+        [ "$READYZ" = 200 ] && break
         sleep 0.1
         i=$((i + 1))
     done

@@ -76,26 +76,13 @@ case "$*" in *'${'*|*%*) not_ok "every variable and specifier of ExecStart is kn
 *) ok "every variable and specifier of ExecStart is known" ;; esac
 "$@" >"$T/saasd.out" 2>"$T/saasd.err" &
 SAASD_PID=$!
-i=0
-while [ $i -lt 600 ] && ! grep -q '^listening on http://' "$T/saasd.out" 2>/dev/null; do
-    kill -0 "$SAASD_PID" 2>/dev/null || break
-    sleep 0.1; i=$((i + 1))
-done
-url=$(sed -n 's/^listening on //p' "$T/saasd.out")
-check_contains "odoo-saasd starts with the unit's arguments" "http://127.0.0.1:" "$url"
-[ -n "$url" ] || sed 's/^/# /' "$T/saasd.err"
-code=
-i=0
-while [ -n "$url" ] && [ $i -lt 600 ]; do
-    code=$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$url/readyz")
-    [ "$code" = 200 ] && break
-    sleep 0.1; i=$((i + 1))
-done
-check_eq "/readyz: the model synced through the ServiceAccount kubeconfig" 200 "$code"
-check_eq "/healthz answers" ok "$(curl -s --max-time 5 "$url/healthz" | jq -r .status)"
+saasd_await "$T/saasd.out" "$SAASD_PID" 600
+check_contains "odoo-saasd starts with the unit's arguments" "http://127.0.0.1:" "$SAASD_URL"
+[ -n "$SAASD_URL" ] || sed 's/^/# /' "$T/saasd.err"
+check_eq "/readyz: the model synced through the ServiceAccount kubeconfig" 200 "$READYZ"
+check_eq "/healthz answers" ok "$(curl -s --max-time 5 "$SAASD_URL/healthz" | jq -r .status)"
 
 # --- a customer's tenant, with nothing but the ServiceAccount's rights ---------------
-SAASD_URL=$url
 register "ann@example.com" "correct horse battery"
 check_eq "a customer registers" 201 "$HTTP_CODE"
 login "ann@example.com" "correct horse battery"
