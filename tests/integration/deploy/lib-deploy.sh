@@ -14,6 +14,8 @@
 #   silent_start       a host on 127.0.0.1:$SILENT_PORT that accepts TCP and
 #                      never speaks SSH (15 s at most); returns once it listens
 #   silent_stop        stop it
+#   node_add_cli PORT [ARGS...]  odoo-saas node add of 127.0.0.1:PORT to the
+#                      primary on $SSH_PORT, with the test's key and environment
 #   deploy_changes     the logged commands that change something, in the
 #                      order they ran, each cut to 40 characters
 #   deploy_full_run    what deploy_changes shows after a first full run
@@ -113,6 +115,16 @@ deploy_cli() {
         --identity "$T/userkey" --known-hosts "$T/known_hosts" --no-agent \
         --remote-env "$REMOTE_ENV" --remote-dir "$T/remote/bundle" \
         --bundle "$T/odoo-saas-0.tar.gz" --platform-dir "$OS_SRCDIR" "$@"
+}
+
+# node add of 127.0.0.1:PORT to the primary on $SSH_PORT, with the test's
+# key, known_hosts and remote environment: PORT [ARGS...]
+node_add_cli() {
+    _port=$1
+    shift
+    HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$_port" \
+        --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
+        --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" "$@"
 }
 
 doubles_log() {

@@ -306,9 +306,7 @@ check_contains "... and only once" "--- traefik: already done" "$out"
 # --- node add -----------------------------------------------------------------------
 # A second sshd with its own host key plays the new node (the stand-ins'
 # state is shared, which is fine: the node's own steps are already done).
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$SSH_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+out=$(node_add_cli "$SSH_PORT" 2>&1); rc=$?
 check_eq "node add refuses a node that is the primary" 1 "$rc"
 check_contains "... saying why" "same machine" "$out"
 NODE_PORT=$(free_port)
@@ -323,9 +321,7 @@ while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('1
     sleep 0.1; i=$((i + 1))
 done
 : >"$T/state/log"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" --accept-new-host-key 2>&1); rc=$?
+out=$(node_add_cli "$NODE_PORT" --accept-new-host-key 2>&1); rc=$?
 check_eq "node add succeeds" 0 "$rc"
 check_contains "... recording the new node's host key" "recorded the new host key" "$out"
 check_contains "add-node ran on the primary" "microk8s add-node" "$(doubles_log)"
@@ -336,36 +332,26 @@ case "$out" in *0123456789abcdef*) not_ok "the join token is not printed" "$out"
 check_contains "the primary's odoo-saasd admits the new node" ",10.0.0.12,10.0.0.13" "$(grep ALLOW "$T/etc/odoo-saasd.env")"
 check_contains "... and restarts with it" "systemctl restart odoo-saasd" "$(doubles_log)"
 : >"$T/state/log"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+out=$(node_add_cli "$NODE_PORT" 2>&1); rc=$?
 check_eq "node add again succeeds" 0 "$rc"
 check_contains "... skipping the join" "--- join: already done" "$out"
 case "$(doubles_log)" in *add-node*) not_ok "no new join token is made" ;;
 *) ok "no new join token is made" ;; esac
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
+out=$(node_add_cli "$NODE_PORT" --plan 2>/dev/null)
 check_contains "node add --plan: the join is satisfied" "skip  join" "$out"
 check_eq "node add --plan lists its six steps" 6 "$(echo "$out" | grep -cE '^(run|skip) ')"
 rm -f "$T/home/.odoo-saas/joined"
 : >"$T/state/log"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --plan --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>/dev/null)
+out=$(node_add_cli "$NODE_PORT" --plan 2>/dev/null)
 check_contains "node add --plan on an unjoined host: join would run" "run   join" "$out"
 case "$(doubles_log)" in *add-node*|*" join "*) not_ok "node add --plan makes no token and joins nothing" ;;
 *) ok "node add --plan makes no token and joins nothing" ;; esac
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --worker --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+out=$(node_add_cli "$NODE_PORT" --worker 2>&1); rc=$?
 check_eq "node add --worker succeeds" 0 "$rc"
 check_contains "... joining as a worker" "--worker" "$(doubles_log | grep 'microk8s join')"
 rm -f "$T/home/.odoo-saas/joined"
 touch "$T/state/unregistered"
-out=$(HOME=$T/client "$OS_BUILDDIR/odoo-saas" node add --host "$SSH_USER@127.0.0.1:$NODE_PORT" \
-    --primary "$SSH_USER@127.0.0.1:$SSH_PORT" --identity "$T/userkey" \
-    --known-hosts "$T/known_hosts" --no-agent --remote-env "$REMOTE_ENV" 2>&1); rc=$?
+out=$(node_add_cli "$NODE_PORT" 2>&1); rc=$?
 rm -f "$T/state/unregistered"
 check_eq "a joined node that never registers fails node add" 1 "$rc"
 check_contains "... after a bounded wait, naming it" "did not register with the primary" "$out"
