@@ -24,14 +24,6 @@
 #include "sim.h"
 #include "rbac.h"
 
-static const char *key_str(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* Constant-time equality of two NUL-terminated strings. */
 static int same_secret(const char *a, const char *b)
 {
@@ -48,12 +40,12 @@ static int find_sa_token(struct sim *s, const char *enc, struct sim_user *u)
     const struct kube_resource *sas = kube_resource_by_plural("", "v1", "serviceaccounts");
     for (size_t i = 0; i < s->store.nobjs; i++) {
         struct sim_object *o = s->store.objs[i];
-        const char *tok = o->res == secrets ? key_str(sim_json_path(o->obj, "data"), "token") : NULL;
+        const char *tok = o->res == secrets ? sim_json_member_str(sim_json_path(o->obj, "data"), "token") : NULL;
         const char *type = tok ? sim_json_str(o->obj, "type") : NULL;
         if (!type || strcmp(type, "kubernetes.io/service-account-token") || !same_secret(tok, enc))
             continue;
         json_object *ann = sim_json_path(o->obj, "metadata.annotations");
-        const char *name = key_str(ann, "kubernetes.io/service-account.name");
+        const char *name = sim_json_member_str(ann, "kubernetes.io/service-account.name");
         struct sim_object *sa = name ? sim_store_find(s, sas, o->ns, name) : NULL;
         if (!sa || !sim_rbac_sa_token_valid(o->obj, sa->obj))
             return -1;

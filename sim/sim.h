@@ -159,6 +159,9 @@ void sim_rand_suffix(struct sim *s, char *buf, size_t n);
 /* Path lookup "a.b.c" in a json tree; NULL when missing.  Borrowed ref. */
 json_object *sim_json_path(json_object *o, const char *dotted);
 const char *sim_json_str(json_object *o, const char *dotted); /* or NULL */
+/* The string member key of o (o may be NULL; key taken whole, so it may
+ * hold dots, as annotation names do), or NULL.  Borrowed. */
+const char *sim_json_member_str(json_object *o, const char *key);
 /* Get or create the object member key of o; borrowed ref. */
 json_object *sim_json_obj(json_object *o, const char *key);
 /* Ensure o.key is a string value. */

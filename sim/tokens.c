@@ -36,15 +36,6 @@
 #define ANN_NAME "kubernetes.io/service-account.name"
 #define ANN_UID "kubernetes.io/service-account.uid"
 
-/* A member of o by exact key (keys with dots), string or NULL. */
-static const char *key_str(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* base64 of len bytes of raw: malloc'd (caller frees) or NULL. */
 static char *b64(const void *raw, size_t len)
 {
@@ -75,7 +66,7 @@ static int tokens_dirty(struct sim *s, const struct kube_resource *secrets,
 static int set_data(json_object *data, const char *key, const char *val)
 {
     char *enc = b64(val, strlen(val));
-    const char *cur = key_str(data, key);
+    const char *cur = sim_json_member_str(data, key);
     int changed = enc && (!cur || strcmp(cur, enc));
     if (changed)
         json_object_object_add(data, key, json_object_new_string(enc));
@@ -89,7 +80,7 @@ static json_object *filled(struct sim *s, struct sim_object *o, struct sim_objec
 {
     const char *sa_uid = sim_json_str(sa->obj, "metadata.uid");
     json_object *ann = sim_json_path(o->obj, "metadata.annotations");
-    const char *uid = key_str(ann, ANN_UID);
+    const char *uid = sim_json_member_str(ann, ANN_UID);
     if (!sa_uid || (uid && strcmp(uid, sa_uid)))
         return NULL;   /* made for an earlier ServiceAccount of that name */
 
@@ -97,7 +88,7 @@ static json_object *filled(struct sim *s, struct sim_object *o, struct sim_objec
     json_object_deep_copy(o->obj, &nobj, NULL);
     json_object *data = sim_json_obj(nobj, "data");
     int changed = 0;
-    if (!key_str(data, "token") || !*key_str(data, "token")) {
+    if (!sim_json_member_str(data, "token") || !*sim_json_member_str(data, "token")) {
         unsigned char raw[32];
         char hex[65];
         randombytes_buf(raw, sizeof(raw));
@@ -132,7 +123,7 @@ int64_t sim_tokens_step(struct sim *s, int64_t now_ms)
     size_t n = sim_store_collect(s, secrets, NULL, &v);
     for (size_t i = 0; i < n; i++) {
         const char *type = sim_json_str(v[i]->obj, "type");
-        const char *sa_name = key_str(sim_json_path(v[i]->obj, "metadata.annotations"), ANN_NAME);
+        const char *sa_name = sim_json_member_str(sim_json_path(v[i]->obj, "metadata.annotations"), ANN_NAME);
         if (!type || strcmp(type, SA_TOKEN_TYPE) || !sa_name ||
             sim_json_path(v[i]->obj, "metadata.deletionTimestamp"))
             continue;

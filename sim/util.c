@@ -87,6 +87,14 @@ const char *sim_json_str(json_object *o, const char *dotted)
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+const char *sim_json_member_str(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
 json_object *sim_json_obj(json_object *o, const char *key)
 {
     json_object *v;
